@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: installs what is missing, starts a throwaway ClickHouse on free ports in a
+# temporary folder, runs the whole solution's tests against it, stops it, and exits non-zero on any failure.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+
+log() { printf '[test] %s\n' "$*" >&2; }
+
+free_port() {
+  local port
+  while :; do
+    port=$(( (RANDOM % 20000) + 30000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+scripts/prerequisites.sh
+
+export CH_DIR
+CH_DIR=$(mktemp -d /tmp/dashboard-test-ch.XXXXXX)
+export CH_HTTP_PORT CH_TCP_PORT
+CH_HTTP_PORT=$(free_port)
+CH_TCP_PORT=$(free_port)
+cleanup() {
+  scripts/clickhouse.sh stop || true
+  rm -rf "$CH_DIR"
+}
+trap cleanup EXIT
+scripts/clickhouse.sh start
+
+DASHBOARD_TEST_CLICKHOUSE=$(scripts/clickhouse.sh env)
+export DASHBOARD_TEST_CLICKHOUSE
+
+log "building"
+dotnet build Dashboard.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+results=$(mktemp -d /tmp/dashboard-test-results.XXXXXX)
+log "running tests"
+status=0
+dotnet test Dashboard.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" || status=$?
+
+# One closing line over every test project, counted from the TRX result files.
+passed=0; failed=0; skipped=0
+for f in "$results"/*.trx; do
+  [ -f "$f" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); passed=$((passed + ${p:-0}))
+  fl=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${fl:-0}))
+  ns=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${ns:-0}))
+done
+rm -rf "$results"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$passed" -eq 0 ]; then
+  log "no test ran"
+  status=1
+fi
+exit "$status"

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS fine (id UInt32) ENGINE = MergeTree ORDER BY id;
