@@ -1,9 +1,9 @@
 using Dashboard.ClickHouse.Migrations;
 
-// Usage: Dashboard.Migrate [--dir <folder>] [--status]
+// Usage: Dashboard.Migrate [--dir <folder>] [--status]; the default folder is the sql/ shipped beside the tool.
 // The connection string comes from the environment (ConnectionStrings__ClickHouse), never the command
 // line, so the password does not show in process listings.
-var dir = "sql";
+var dir = Path.Combine(AppContext.BaseDirectory, "sql");
 var statusOnly = false;
 for (var i = 0; i < args.Length; i++)
 {

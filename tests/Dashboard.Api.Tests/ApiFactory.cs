@@ -1,0 +1,21 @@
+using Dashboard.ClickHouse.Ado;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Dashboard.Api.Tests;
+
+/// <summary>Hosts the real api in memory over a real ClickHouse (started by scripts/test.sh) and a database of its own.</summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    public ApiFactory(string? connectionString = null)
+    {
+        var server = Environment.GetEnvironmentVariable("DASHBOARD_TEST_CLICKHOUSE")
+            ?? throw new InvalidOperationException("DASHBOARD_TEST_CLICKHOUSE is not set: run the tests with scripts/test.sh.");
+        ConnectionString = connectionString ?? ClickHouseConnection.WithDatabase(server, "api_" + Guid.NewGuid().ToString("N")[..10]);
+    }
+
+    public string ConnectionString { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder.UseSetting("ConnectionStrings:ClickHouse", ConnectionString);
+}
