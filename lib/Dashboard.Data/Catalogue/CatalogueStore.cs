@@ -1,0 +1,84 @@
+using Dapper;
+using Dashboard.Data.Storage;
+
+namespace Dashboard.Data.Catalogue;
+
+/// <summary>Reads the catalogue: regions, indicators and current target versions.</summary>
+public sealed class CatalogueStore(ClickHouseDatabase database)
+{
+    /// <summary>The region and all its descendants, and its ancestors (whose targets may be inherited).</summary>
+    public async Task<IReadOnlyList<Region>> GetRegionTreeAsync(string rootCode, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<Region>(new CommandDefinition("""
+            SELECT code AS Code, name AS Name, level AS Level, parent_code AS ParentCode
+            FROM regions FINAL
+            WHERE code IN (SELECT region_code FROM region_closure WHERE ancestor_code = @root)
+               OR code IN (SELECT ancestor_code FROM region_closure WHERE region_code = @root)
+            ORDER BY code
+            """, new { root = rootCode }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    /// <summary>Every indicator.</summary>
+    public async Task<IReadOnlyList<Indicator>> GetIndicatorsAsync(CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<IndicatorRow>(new CommandDefinition("""
+            SELECT code AS Code, name AS Name, name_en AS NameEn, unit AS Unit, kind AS Kind, direction AS Direction,
+                   periodicity AS Periodicity, numerator_definition AS NumeratorDefinition,
+                   denominator_definition AS DenominatorDefinition, definition AS Definition
+            FROM indicators FINAL ORDER BY code
+            """, cancellationToken: ct));
+        return rows.Select(r => r.ToIndicator()).ToList();
+    }
+
+    /// <summary>The current version of every target set for one of <paramref name="regionCodes"/>.</summary>
+    public async Task<IReadOnlyList<Target>> GetCurrentTargetsAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<TargetRow>(new CommandDefinition("""
+            SELECT id AS Id, version AS Version, region_code AS RegionCode, indicator_code AS IndicatorCode, kind AS Kind,
+                   comparator AS Comparator, value AS Value, start_date AS StartDate, deadline AS Deadline,
+                   baseline_period AS BaselinePeriod, document AS Document, clause AS Clause, responsible_units AS ResponsibleUnits
+            FROM targets
+            WHERE (id, version) IN (SELECT id, max(version) FROM targets GROUP BY id)
+              AND region_code IN @regions
+            ORDER BY id
+            """, new { regions = regionCodes }, cancellationToken: ct));
+        return rows.Select(r => r.ToTarget()).ToList();
+    }
+
+    private sealed record IndicatorRow(string Code, string Name, string NameEn, string Unit, string Kind, string Direction, string Periodicity,
+        string NumeratorDefinition, string DenominatorDefinition, string Definition)
+    {
+        public Indicator ToIndicator() => new(Code, Name, NameEn, Unit, Parse<IndicatorKind>(Kind, Code), Parse<Direction>(Direction, Code),
+            Parse<Periodicity>(Periodicity, Code), NumeratorDefinition, DenominatorDefinition, Definition);
+    }
+
+    private sealed class TargetRow
+    {
+        public string Id { get; init; } = "";
+        public uint Version { get; init; }
+        public string RegionCode { get; init; } = "";
+        public string IndicatorCode { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string Comparator { get; init; } = "";
+        public decimal Value { get; init; }
+        public DateTime StartDate { get; init; }
+        public DateTime Deadline { get; init; }
+        public DateTime? BaselinePeriod { get; init; }
+        public string Document { get; init; } = "";
+        public string Clause { get; init; } = "";
+        public string[] ResponsibleUnits { get; init; } = [];
+
+        public Target ToTarget() => new(Id, Version, RegionCode, IndicatorCode, Parse<TargetKind>(Kind, Id), Parse<Comparator>(Comparator, Id), Value,
+            DateOnly.FromDateTime(StartDate), DateOnly.FromDateTime(Deadline), BaselinePeriod is { } b ? DateOnly.FromDateTime(b) : null,
+            Document, Clause, ResponsibleUnits);
+    }
+
+    private static T Parse<T>(string value, string owner) where T : struct, Enum =>
+        Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new InvalidDataException($"{owner}: '{value}' is not a valid {typeof(T).Name}.");
+}

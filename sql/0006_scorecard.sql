@@ -1,0 +1,43 @@
+-- Region closure: every (region, ancestor) pair, the region itself at depth 1, computed from regions on
+-- every read so it can never be stale. Five ancestor levels cover school -> town -> county -> city ->
+-- province. ANY LEFT JOIN … USING is the join form 18.16 and the current LTS both run.
+CREATE VIEW IF NOT EXISTS region_closure AS
+SELECT code AS region_code, ancestor_code, depth
+FROM
+(
+    SELECT code, arrayFilter(x -> x != '', [code, p1, p2, p3, p4, p5]) AS chain
+    FROM
+    (
+        SELECT code, p1, p2, p3, p4, p5 FROM
+        (
+            SELECT code, p1, p2, p3, p4 FROM
+            (
+                SELECT code, p1, p2, p3 FROM
+                (
+                    SELECT code, p1, p2 FROM
+                    (SELECT code, parent_code AS p1 FROM regions FINAL)
+                    ANY LEFT JOIN (SELECT code AS p1, parent_code AS p2 FROM regions FINAL) USING p1
+                )
+                ANY LEFT JOIN (SELECT code AS p2, parent_code AS p3 FROM regions FINAL) USING p2
+            )
+            ANY LEFT JOIN (SELECT code AS p3, parent_code AS p4 FROM regions FINAL) USING p3
+        )
+        ANY LEFT JOIN (SELECT code AS p4, parent_code AS p5 FROM regions FINAL) USING p4
+    )
+)
+ARRAY JOIN chain AS ancestor_code, arrayEnumerate(chain) AS depth;
+
+-- Inspector overrides of a computed rating: append-only; the latest one whose valid_from is on or
+-- before the as-of date is shown beside the computed rating (methodology §5, last paragraph).
+CREATE TABLE IF NOT EXISTS rating_overrides
+(
+    region_code String,
+    target_id   String,
+    status      String,   -- a ScorecardStatus name
+    reason      String,
+    author      String,
+    created_at  DateTime,
+    valid_from  Date
+)
+ENGINE = MergeTree
+ORDER BY (region_code, target_id, created_at);
