@@ -47,7 +47,9 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
 
         var byCode = tree.ToDictionary(r => r.Code, StringComparer.Ordinal);
         var subtree = Subtree(tree, rootRegionCode);
-        var applicable = subtree.SelectMany(region => Applicable(region, byCode, targets).Select(t => (Region: region, t.Target, t.Inherited))).ToList();
+        var applicable = subtree
+            .SelectMany(region => Applicable(region, byCode, targets, indicators).Select(t => (Region: region, t.Target, t.Inherited)))
+            .ToList();
         if (applicable.Count == 0) return new Scorecard(rootRegionCode, asOf, []);
 
         var neededIndicators = applicable.Select(a => a.Target.IndicatorCode).Distinct(StringComparer.Ordinal).ToList();
@@ -83,20 +85,29 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
 
     // "A city's target also applies to each of its sub-regions unless a sub-region has its own": per
     // indicator, the targets of the nearest region on the path up from the region that has any.
-    private static IEnumerable<(Target Target, bool Inherited)> Applicable(Region region, Dictionary<string, Region> byCode, IReadOnlyList<Target> targets)
+    // Refinement (docs/scorecard.md): only scale-free targets pass down — ratio and max indicators, and
+    // ceilings. "12,800 new places in the city" does not ask 12,800 of every district.
+    private static IEnumerable<(Target Target, bool Inherited)> Applicable(
+        Region region, Dictionary<string, Region> byCode, IReadOnlyList<Target> targets, Dictionary<string, Indicator> indicators)
     {
         var byRegion = targets.ToLookup(t => t.RegionCode, StringComparer.Ordinal);
         var covered = new HashSet<string>(StringComparer.Ordinal);
         for (var r = region; r is not null; r = byCode.GetValueOrDefault(r.ParentCode))
         {
             var own = byRegion[r.Code].ToList();
+            var inherited = r.Code != region.Code;
             foreach (var indicator in own.Select(t => t.IndicatorCode).Distinct(StringComparer.Ordinal).Where(i => !covered.Contains(i)).ToList())
             {
-                foreach (var t in own.Where(t => t.IndicatorCode == indicator)) yield return (t, r.Code != region.Code);
+                foreach (var t in own.Where(t => t.IndicatorCode == indicator && (!inherited || Inheritable(t, indicators))))
+                    yield return (t, inherited);
                 covered.Add(indicator);
             }
         }
     }
+
+    private static bool Inheritable(Target target, Dictionary<string, Indicator> indicators) =>
+        target.Kind == TargetKind.Ceiling
+        || (indicators.TryGetValue(target.IndicatorCode, out var indicator) && indicator.Kind is IndicatorKind.Ratio or IndicatorKind.Max);
 
     private async Task<Dictionary<(string Region, string Indicator), List<PeriodValue>>> RollUpAsync(
         string root, DateOnly asOf, IReadOnlyList<string> indicatorCodes, Dictionary<string, Indicator> indicators, CancellationToken ct)

@@ -210,6 +210,25 @@ public sealed class EdgeRuleCases(DataFixture fx)
     }
 
     [Fact]
+    public async Task C36_sums_are_not_inherited_but_ratios_and_ceilings_are()
+    {
+        // City targets: ≥ 12,800 new places in 2025 (a count: a city total, not each district's), no class
+        // of 56+ (a ceiling: 0 for the city means 0 in every district), ≥ 90% absorption (a ratio).
+        var s = new Scenario(fx, "C36");
+        await s.RegionsAsync(("A", ""));
+        await s.IndicatorAsync("N", IndicatorKind.Count, Direction.HigherIsBetter, Periodicity.Year);
+        await s.IndicatorAsync("BC", IndicatorKind.Count, Direction.LowerIsBetter, Periodicity.Term);
+        await s.IndicatorAsync("R", IndicatorKind.Ratio, Direction.HigherIsBetter, Periodicity.Month);
+        await s.TargetAsync("PLACES", s.City, "N", Cumulative, Ge, 12800m, "2025-01-01", "2025-12-31");
+        await s.TargetAsync("BIG", s.City, "BC", Ceiling, Le, 0m, "2025-01-01", "2025-12-31");
+        await s.TargetAsync("ABS", s.City, "R", Level, Ge, 0.9m, "2025-01-01", "2025-12-31");
+        var card = await s.EvaluateAsync("2025-06-30");
+        var district = card.Rows.Where(r => r.RegionCode == s.Region("A")).Select(r => r.TargetId).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([s.TargetId("ABS"), s.TargetId("BIG")], district);
+        Assert.Equal(3, card.Rows.Count(r => r.RegionCode == s.City));
+    }
+
+    [Fact]
     public async Task C35_an_unknown_root_region_is_refused_by_name()
     {
         var e = await Assert.ThrowsAsync<KeyNotFoundException>(() => fx.Engine().EvaluateAsync("NO_SUCH_REGION", new DateOnly(2023, 7, 1), CancellationToken.None));
