@@ -37,10 +37,8 @@ public sealed class CatalogueStore(ClickHouseDatabase database)
     public async Task<IReadOnlyList<Target>> GetCurrentTargetsAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        var rows = await c.QueryAsync<TargetRow>(new CommandDefinition("""
-            SELECT id AS Id, version AS Version, region_code AS RegionCode, indicator_code AS IndicatorCode, kind AS Kind,
-                   comparator AS Comparator, value AS Value, start_date AS StartDate, deadline AS Deadline,
-                   baseline_period AS BaselinePeriod, document AS Document, clause AS Clause, responsible_units AS ResponsibleUnits
+        var rows = await c.QueryAsync<TargetRow>(new CommandDefinition($"""
+            SELECT {TargetRow.Columns}
             FROM targets
             WHERE (id, version) IN (SELECT id, max(version) FROM targets GROUP BY id)
               AND region_code IN @regions
@@ -56,28 +54,7 @@ public sealed class CatalogueStore(ClickHouseDatabase database)
             Parse<Periodicity>(Periodicity, Code), NumeratorDefinition, DenominatorDefinition, Definition);
     }
 
-    private sealed class TargetRow
-    {
-        public string Id { get; init; } = "";
-        public uint Version { get; init; }
-        public string RegionCode { get; init; } = "";
-        public string IndicatorCode { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Comparator { get; init; } = "";
-        public decimal Value { get; init; }
-        public DateTime StartDate { get; init; }
-        public DateTime Deadline { get; init; }
-        public DateTime? BaselinePeriod { get; init; }
-        public string Document { get; init; } = "";
-        public string Clause { get; init; } = "";
-        public string[] ResponsibleUnits { get; init; } = [];
-
-        public Target ToTarget() => new(Id, Version, RegionCode, IndicatorCode, Parse<TargetKind>(Kind, Id), Parse<Comparator>(Comparator, Id), Value,
-            DateOnly.FromDateTime(StartDate), DateOnly.FromDateTime(Deadline), BaselinePeriod is { } b ? DateOnly.FromDateTime(b) : null,
-            Document, Clause, ResponsibleUnits);
-    }
-
-    private static T Parse<T>(string value, string owner) where T : struct, Enum =>
+    internal static T Parse<T>(string value, string owner) where T : struct, Enum =>
         Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
             ? parsed
             : throw new InvalidDataException($"{owner}: '{value}' is not a valid {typeof(T).Name}.");

@@ -42,17 +42,9 @@ public sealed class TargetStore(ClickHouseDatabase database)
     public async Task<IReadOnlyList<TargetVersion>> GetHistoryAsync(string id, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        var rows = await c.QueryAsync<HistoryRow>(new CommandDefinition("""
-            SELECT id AS Id, version AS Version, region_code AS RegionCode, indicator_code AS IndicatorCode, kind AS Kind, comparator AS Comparator,
-                   value AS Value, start_date AS StartDate, deadline AS Deadline, baseline_period AS BaselinePeriod, document AS Document,
-                   clause AS Clause, responsible_units AS ResponsibleUnits, author AS Author, created_at AS CreatedAt, change_note AS ChangeNote
-            FROM targets WHERE id = @id ORDER BY version
-            """, new { id }, cancellationToken: ct));
-        return rows.Select(r => new TargetVersion(
-            new Target(r.Id, r.Version, r.RegionCode, r.IndicatorCode, Enum.Parse<TargetKind>(r.Kind), Enum.Parse<Comparator>(r.Comparator, ignoreCase: true),
-                r.Value, DateOnly.FromDateTime(r.StartDate), DateOnly.FromDateTime(r.Deadline),
-                r.BaselinePeriod is { } b ? DateOnly.FromDateTime(b) : null, r.Document, r.Clause, r.ResponsibleUnits),
-            r.Author, r.CreatedAt, r.ChangeNote)).ToList();
+        var rows = await c.QueryAsync<TargetRow>(new CommandDefinition(
+            $"SELECT {TargetRow.Columns} FROM targets WHERE id = @id ORDER BY version", new { id }, cancellationToken: ct));
+        return rows.Select(r => r.ToVersion()).ToList();
     }
 
     /// <summary>Checks a target's own fields; references to regions and indicators are checked by the caller against the catalogue.</summary>
@@ -76,25 +68,5 @@ public sealed class TargetStore(ClickHouseDatabase database)
         Require(!string.IsNullOrWhiteSpace(target.Clause), "clause", "required: quote the policy sentence");
         Require(target.ResponsibleUnits.All(u => !string.IsNullOrWhiteSpace(u)), "responsibleUnits", "blank unit");
         Require(!string.IsNullOrWhiteSpace(author), "author", "required");
-    }
-
-    private sealed class HistoryRow
-    {
-        public string Id { get; init; } = "";
-        public uint Version { get; init; }
-        public string RegionCode { get; init; } = "";
-        public string IndicatorCode { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Comparator { get; init; } = "";
-        public decimal Value { get; init; }
-        public DateTime StartDate { get; init; }
-        public DateTime Deadline { get; init; }
-        public DateTime? BaselinePeriod { get; init; }
-        public string Document { get; init; } = "";
-        public string Clause { get; init; } = "";
-        public string[] ResponsibleUnits { get; init; } = [];
-        public string Author { get; init; } = "";
-        public DateTime CreatedAt { get; init; }
-        public string ChangeNote { get; init; } = "";
     }
 }
