@@ -7,27 +7,10 @@ cd "$repo"
 
 log() { printf '[test] %s\n' "$*" >&2; }
 
-free_port() {
-  local port
-  while :; do
-    port=$(( (RANDOM % 20000) + 30000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
 scripts/prerequisites.sh
 
-export CH_DIR
-CH_DIR=$(mktemp -d /tmp/dashboard-test-ch.XXXXXX)
-export CH_HTTP_PORT CH_TCP_PORT
-CH_HTTP_PORT=$(free_port)
-CH_TCP_PORT=$(free_port)
-cleanup() {
-  scripts/clickhouse.sh stop || true
-  rm -rf "$CH_DIR"
-}
-trap cleanup EXIT
-scripts/clickhouse.sh start
+. scripts/lib/throwaway-clickhouse.sh
+start_throwaway_clickhouse test
 
 DASHBOARD_TEST_CLICKHOUSE=$(scripts/clickhouse.sh env)
 export DASHBOARD_TEST_CLICKHOUSE

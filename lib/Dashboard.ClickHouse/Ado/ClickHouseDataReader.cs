@@ -81,6 +81,9 @@ public sealed class ClickHouseDataReader : DbDataReader
         return types;
     }
 
+    /// <summary>The size of the row buffer: bounded by the longest row, not by the result.</summary>
+    internal int BufferBytes => _rows.BufferBytes;
+
     /// <summary>The ClickHouse type of a column.</summary>
     public ClickHouseType GetClickHouseType(int ordinal) => _types[ordinal];
 
@@ -125,8 +128,19 @@ public sealed class ClickHouseDataReader : DbDataReader
         return _hasRow = FieldCount > 0 && _rows.Read();
     }
 
+    private static readonly Task<bool> True = Task.FromResult(true);
+    private static readonly Task<bool> False = Task.FromResult(false);
+
     /// <inheritdoc />
-    public override async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    public override Task<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        // Most rows are already in the buffer: answer them without an async state machine.
+        if (_peeked is null && FieldCount > 0 && !cancellationToken.IsCancellationRequested && _rows.TryReadBuffered(out var hasRow))
+            return (_hasRow = hasRow) ? True : False;
+        return ReadSlowAsync(cancellationToken);
+    }
+
+    private async Task<bool> ReadSlowAsync(CancellationToken cancellationToken)
     {
         if (_peeked is { } peeked)
         {
@@ -220,9 +234,15 @@ public sealed class ClickHouseDataReader : DbDataReader
             if (typeof(T) == typeof(uint) && kind is ClickHouseTypeKind.UInt32 or ClickHouseTypeKind.UInt16 or ClickHouseTypeKind.UInt8)
                 return As<uint, T>(uint.Parse(field, NumberStyles.None, inv));
             if (typeof(T) == typeof(decimal) && kind == ClickHouseTypeKind.Decimal)
-                return As<decimal, T>(decimal.Parse(field, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, inv));
+                return As<decimal, T>(ClickHouseType.ParseDecimal(field));
             if (typeof(T) == typeof(double) && kind is ClickHouseTypeKind.Float64 or ClickHouseTypeKind.Float32)
                 return As<double, T>(Convert.ToDouble(_types[ordinal].DecodeScalar(field), inv));
+            if (typeof(T) == typeof(DateTime) && kind == ClickHouseTypeKind.DateTime)
+                return As<DateTime, T>(_types[ordinal].ParseDateTime(field));
+            if (typeof(T) == typeof(DateTime) && kind == ClickHouseTypeKind.Date)
+                return As<DateTime, T>(ClickHouseType.ParseDate(field));
+            if (typeof(T) == typeof(DateOnly) && kind == ClickHouseTypeKind.Date)
+                return As<DateOnly, T>(DateOnly.FromDateTime(ClickHouseType.ParseDate(field)));
             if (typeof(T) == typeof(string) && kind == ClickHouseTypeKind.String)
                 return (T)(object)_rows.FieldString(ordinal);
         }

@@ -16,13 +16,17 @@ public sealed class ClickHouseRowWriter
     private int _length;
     private int _column;
 
-    internal ClickHouseRowWriter(int columns) => _columns = columns;
+    /// <summary>Creates a writer for rows of <paramref name="columns"/> values (the bulk writer makes its own; this one is for TSV files).</summary>
+    public ClickHouseRowWriter(int columns) => _columns = columns;
 
-    internal long Rows { get; private set; }
+    /// <summary>Rows ended so far.</summary>
+    public long Rows { get; private set; }
 
-    internal ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
+    /// <summary>The bytes written since the last <see cref="Reset"/>.</summary>
+    public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
 
-    internal void Reset() => _length = 0;
+    /// <summary>Empties the buffer (after its bytes were sent or saved).</summary>
+    public void Reset() => _length = 0;
 
     /// <summary>Writes NULL (the column must be Nullable).</summary>
     public ClickHouseRowWriter Null() { Separator(); Ascii("\\N"u8); return this; }

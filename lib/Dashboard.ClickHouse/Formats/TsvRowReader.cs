@@ -12,7 +12,7 @@ namespace Dashboard.ClickHouse.Formats;
 /// </summary>
 internal sealed class TsvRowReader : IDisposable
 {
-    private const int InitialBuffer = 64 * 1024;
+    private const int InitialBuffer = 256 * 1024;
     private const int MaxRowBytes = 512 * 1024 * 1024;
     // ClickHouse writes an error that happens after rows have streamed as a final "Code: NNN, …" line
     // inside the 200 body. A line that looks like one and is the last line of the stream is that error;
@@ -42,6 +42,8 @@ internal sealed class TsvRowReader : IDisposable
 
     public long RowsRead => _rows;
 
+    public int BufferBytes => _buffer.Length;
+
     public ReadOnlySpan<byte> Field(int i) => _buffer.AsSpan(_starts[i], _ends[i] - _starts[i]);
 
     public bool IsNull(int i) => _ends[i] - _starts[i] == 2 && _buffer[_starts[i]] == (byte)'\\' && _buffer[_starts[i] + 1] == (byte)'N';
@@ -70,6 +72,17 @@ internal sealed class TsvRowReader : IDisposable
             }
             if (n == 0) _eof = true;
             _end += n;
+        }
+    }
+
+    /// <summary>Moves to the next row when it is already buffered (no I/O); false when reading needs I/O.</summary>
+    public bool TryReadBuffered(out bool hasRow)
+    {
+        switch (TryParseRow())
+        {
+            case Step.Row: hasRow = true; return true;
+            case Step.End: hasRow = false; return true;
+            default: hasRow = false; return false;
         }
     }
 
@@ -117,28 +130,38 @@ internal sealed class TsvRowReader : IDisposable
         if (data.Length == 0)
             return _eof ? Step.End : Step.NeedMore;
 
+        // One vectorised search for the row's end, then one for each tab inside the row: cheaper than a
+        // search for either byte per field on short fields.
+        var rowEnd = data.IndexOf((byte)'\n');
+        if (rowEnd < 0)
+        {
+            if (!_eof) return Step.NeedMore;
+            ThrowIfTrailingError(data);
+            throw new ClickHouseException(ClickHouseErrorKind.TruncatedResult,
+                $"The result ended in the middle of row {_rows + 1}: the connection or the server stopped before the result was complete.", _sql, _queryId);
+        }
+        var line = data[..rowEnd];
         var pos = 0;
         var field = 0;
         while (true)
         {
-            var idx = data[pos..].IndexOfAny((byte)'\t', (byte)'\n');
-            if (idx < 0)
-            {
-                if (!_eof) return Step.NeedMore;
-                ThrowIfTrailingError(data);
-                throw new ClickHouseException(ClickHouseErrorKind.TruncatedResult,
-                    $"The result ended in the middle of row {_rows + 1}: the connection or the server stopped before the result was complete.", _sql, _queryId);
-            }
             if (field == _starts.Length)
             {
                 Array.Resize(ref _starts, field * 2);
                 Array.Resize(ref _ends, field * 2);
             }
+            var tab = line[pos..].IndexOf((byte)'\t');
             _starts[field] = _next + pos;
-            _ends[field] = _next + pos + idx;
+            if (tab < 0)
+            {
+                _ends[field] = _next + rowEnd;
+                field++;
+                pos = rowEnd + 1;
+                break;
+            }
+            _ends[field] = _next + pos + tab;
             field++;
-            pos += idx + 1;
-            if (data[pos - 1] == (byte)'\n') break;
+            pos += tab + 1;
         }
 
         if (data.StartsWith("Code: "u8) && data[pos..].Trim((byte)'\n').IsEmpty)

@@ -87,7 +87,7 @@ public sealed class ClickHouseType
     public static ClickHouseType Parse(string name, TimeZoneInfo? serverZone = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var zone = serverZone ?? TimeZoneInfo.Utc;
+        var zone = Normalize(serverZone ?? TimeZoneInfo.Utc);
         var n = name.Trim();
         if (TryUnwrap(n, "Nullable", out var inner))
         {
@@ -113,7 +113,7 @@ public sealed class ClickHouseType
         if (TryUnwrap(n, "DateTime", out inner))
         {
             var zoneName = inner.Trim().Trim('\'');
-            return new ClickHouseType(n, ClickHouseTypeKind.DateTime, false, null, 0, TimeZoneInfo.FindSystemTimeZoneById(zoneName));
+            return new ClickHouseType(n, ClickHouseTypeKind.DateTime, false, null, 0, Normalize(TimeZoneInfo.FindSystemTimeZoneById(zoneName)));
         }
         var kind = n switch
         {
@@ -135,6 +135,11 @@ public sealed class ClickHouseType
         };
         return new ClickHouseType(n, kind, false, null, 0, null);
     }
+
+    // Servers report UTC as "Etc/UTC", "UTC" or "UCT": one object for all of them keeps reading on the
+    // fast path that needs no zone conversion.
+    private static TimeZoneInfo Normalize(TimeZoneInfo zone) =>
+        zone.BaseUtcOffset == TimeSpan.Zero && !zone.SupportsDaylightSavingTime && zone.GetAdjustmentRules().Length == 0 ? TimeZoneInfo.Utc : zone;
 
     private static bool TryUnwrap(string n, string prefix, out string inner)
     {
@@ -207,12 +212,41 @@ public sealed class ClickHouseType
             ClickHouseTypeKind.UInt64 => ulong.Parse(text, NumberStyles.None, inv),
             ClickHouseTypeKind.Float32 => (float)ParseFloat(text),
             ClickHouseTypeKind.Float64 => ParseFloat(text),
-            ClickHouseTypeKind.Decimal => decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, inv),
+            ClickHouseTypeKind.Decimal => ParseDecimal(text),
             ClickHouseTypeKind.Date => ParseDate(text),
             ClickHouseTypeKind.DateTime => ParseDateTime(text),
             ClickHouseTypeKind.Uuid => Guid.Parse(Encoding.ASCII.GetString(text), inv),
             _ => throw new FormatException($"Cannot decode {Name} from text."),
         };
+    }
+
+    /// <summary>
+    /// Parses ClickHouse's decimal text ("-12.3456"). Up to 19 digits are accumulated straight into the
+    /// decimal's integer and scale; longer values (Decimal128) go through decimal.Parse.
+    /// </summary>
+    internal static decimal ParseDecimal(ReadOnlySpan<byte> text)
+    {
+        var negative = text.Length > 0 && text[0] == (byte)'-';
+        var digits = negative ? text[1..] : text;
+        if (digits.IsEmpty || digits.Length > 20)
+            return decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        ulong mantissa = 0;
+        var scale = -1;
+        var count = 0;
+        foreach (var b in digits)
+        {
+            if (b == (byte)'.' && scale < 0)
+            {
+                scale = 0;
+                continue;
+            }
+            var d = (uint)(b - (byte)'0');
+            if (d > 9 || ++count > 19)
+                return decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+            mantissa = mantissa * 10 + d;
+            if (scale >= 0) scale++;
+        }
+        return new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, negative, (byte)Math.Max(scale, 0));
     }
 
     private static double ParseFloat(ReadOnlySpan<byte> text)
@@ -235,7 +269,7 @@ public sealed class ClickHouseType
         return v;
     }
 
-    private static DateTime ParseDate(ReadOnlySpan<byte> s)
+    internal static DateTime ParseDate(ReadOnlySpan<byte> s)
     {
         if (s.Length != 10) throw new FormatException($"'{Encoding.UTF8.GetString(s)}' is not a date.");
         var y = Digits(s, 0, 4);
@@ -243,7 +277,7 @@ public sealed class ClickHouseType
         return y == 0 ? DateTime.UnixEpoch : new DateTime(y, Digits(s, 5, 2), Digits(s, 8, 2), 0, 0, 0, DateTimeKind.Unspecified);
     }
 
-    private DateTime ParseDateTime(ReadOnlySpan<byte> s)
+    internal DateTime ParseDateTime(ReadOnlySpan<byte> s)
     {
         if (s.Length != 19) throw new FormatException($"'{Encoding.UTF8.GetString(s)}' is not a date-time.");
         var y = Digits(s, 0, 4);

@@ -41,6 +41,23 @@ public sealed class TypeParsingTests
         Assert.Equal(DateTime.UnixEpoch, ClickHouseType.Parse("Date").Decode("0000-00-00"u8));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-0.0001")]
+    [InlineData("12.3456")]
+    [InlineData("1.50")]
+    [InlineData("-12345678901234.5678")]
+    [InlineData("9999999999999999999")]
+    [InlineData("123456789012345678901234.5678")]
+    [InlineData("-0.0000000001")]
+    public void Decimals_decode_exactly_with_their_scale(string text)
+    {
+        var expected = decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        var actual = (decimal)ClickHouseType.Parse("Decimal(38, 10)").Decode(Encoding.ASCII.GetBytes(text));
+        Assert.Equal(expected, actual);
+        Assert.Equal(expected.Scale, actual.Scale);
+    }
+
     [Fact]
     public void Escaped_strings_decode()
     {

@@ -1,0 +1,137 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Dashboard.Bench;
+using Dashboard.ClickHouse.Ado;
+
+// Usage: Dashboard.Bench generate <tsv-file> | insert | read | noop  [--rows N]
+// Each subcommand prints one line of key=value pairs for scripts/bench-clickhouse.sh to parse. The
+// connection string comes from the environment (ConnectionStrings__ClickHouse), never the command line,
+// so the password does not show in process listings.
+//
+// insert and read each make two full passes in one process and time both: the first ("cold") is what a
+// one-shot process gets while tiered JIT is still compiling; the second ("seconds") is the steady rate
+// of a long-running service, with the provider's code fully optimized. On a small machine the two differ
+// a lot, because the JIT's background thread competes with the server for the same cores. read then
+// makes a third, untimed pass that checksums every value.
+const string Usage = "usage: Dashboard.Bench generate <tsv-file> | insert | read | noop  [--rows N]";
+
+if (args.Length == 0)
+{
+    await Console.Error.WriteLineAsync(Usage);
+    return 2;
+}
+var command = args[0];
+string? path = null;
+var rowCount = 1_000_000;
+for (var i = 1; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--rows" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0:
+            rowCount = r;
+            i++;
+            break;
+        case var p when command == "generate" && path is null && !p.StartsWith("--", StringComparison.Ordinal):
+            path = p;
+            break;
+        default:
+            await Console.Error.WriteLineAsync($"unknown argument {args[i]}; {Usage}");
+            return 2;
+    }
+}
+
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+
+try
+{
+    switch (command)
+    {
+        case "noop":
+            // The baseline footprint of the runtime and this tool, without the provider doing any work.
+            Console.WriteLine("rows=0 seconds=0.000");
+            return 0;
+        case "generate" when path is not null:
+            return await GenerateAsync(path, rowCount, cts.Token);
+        case "insert":
+            return await InsertAsync(ConnectionString(), rowCount, cts.Token);
+        case "read":
+            return await ReadAsync(ConnectionString(), cts.Token);
+        default:
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+    }
+}
+catch (Exception e) when (e is DbException or InvalidOperationException or IOException or ArgumentException)
+{
+    await Console.Error.WriteLineAsync($"{command} failed: {e.Message}");
+    return 1;
+}
+
+static string ConnectionString() =>
+    Environment.GetEnvironmentVariable("ConnectionStrings__ClickHouse") is { Length: > 0 } cs
+        ? cs
+        : throw new InvalidOperationException("ConnectionStrings__ClickHouse is not set.");
+
+// The seconds cover writing the file only; the checksum is what a later read must reproduce.
+static async Task<int> GenerateAsync(string path, int count, CancellationToken ct)
+{
+    var rows = Observations.Generate(count);
+    var check = new Checksum();
+    foreach (var row in rows) check.Add(row);
+    var clock = Stopwatch.StartNew();
+    await TsvFile.WriteAsync(path, rows, ct);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows={rows.Length} seconds={clock.Elapsed.TotalSeconds:F3} check={check}"));
+    return 0;
+}
+
+// Rows are generated before any clock starts, as clickhouse-client's file is written before its clock
+// starts: both sides time sending rows that already exist. The table is emptied between the passes.
+static async Task<int> InsertAsync(string connectionString, int count, CancellationToken ct)
+{
+    var rows = Observations.Generate(count);
+    await using var connection = new ClickHouseConnection(connectionString);
+    await connection.OpenAsync(ct);
+    var writer = connection.CreateBulkWriter(Observations.Table, Observations.Columns);
+
+    var cold = await Pass.TimeAsync(() => writer.WriteAsync(rows, Observations.Map, ct));
+    await using (var truncate = connection.CreateCommand("TRUNCATE TABLE " + Observations.Table))
+        await truncate.ExecuteNonQueryAsync(ct);
+    var warm = await Pass.TimeAsync(() => writer.WriteAsync(rows, Observations.Map, ct));
+
+    if (cold.Result != count || warm.Result != count)
+        throw new InvalidOperationException($"The bulk writer reported {cold.Result} and {warm.Result} rows where {count} were given.");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows={warm.Result} {warm} {cold.As("cold_")}"));
+    return 0;
+}
+
+static async Task<int> ReadAsync(string connectionString, CancellationToken ct)
+{
+    await using var connection = new ClickHouseConnection(connectionString);
+    await connection.OpenAsync(ct);
+    var select = "SELECT " + string.Join(", ", Observations.Columns) + " FROM " + Observations.Table;
+
+    var cold = await Pass.TimeAsync(() => ReadAllAsync(connection, select, new RowTally(), ct));
+    var warm = await Pass.TimeAsync(() => ReadAllAsync(connection, select, new RowTally(), ct));
+    // Hashing every value costs about a tenth of a pass: verify in a third, untimed pass instead.
+    var check = await ReadAllAsync(connection, select, new RowChecksum(), ct);
+
+    if (cold.Result.ToString() != warm.Result.ToString())
+        throw new InvalidOperationException($"Two reads of the same table returned different rows ({cold.Result} vs {warm.Result}).");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"rows={warm.Result.Rows} {warm} {cold.As("cold_")} check={check.Value} check_rows={check.Value.Rows}"));
+    return 0;
+}
+
+// The per-row work sits in the consumer's small method, which reaches optimized code after a few calls,
+// rather than in this async method's loop, which runs once per pass.
+static async Task<T> ReadAllAsync<T>(ClickHouseConnection connection, string sql, T consumer, CancellationToken ct)
+    where T : class, IRowConsumer
+{
+    await using var command = connection.CreateCommand(sql);
+    command.CommandTimeout = 600;
+    await using var reader = await command.ExecuteReaderAsync(ct);
+    while (await reader.ReadAsync(ct)) consumer.Add(reader);
+    return consumer;
+}
