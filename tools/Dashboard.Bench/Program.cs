@@ -4,7 +4,7 @@ using System.Globalization;
 using Dashboard.Bench;
 using Dashboard.ClickHouse.Ado;
 
-// Usage: Dashboard.Bench generate <tsv-file> | insert | read | noop  [--rows N]
+// Usage: Dashboard.Bench generate <tsv-file> | insert | read | scorecard | noop  [--rows N]
 // Each subcommand prints one line of key=value pairs for scripts/bench-clickhouse.sh to parse. The
 // connection string comes from the environment (ConnectionStrings__ClickHouse), never the command line,
 // so the password does not show in process listings.
@@ -14,7 +14,7 @@ using Dashboard.ClickHouse.Ado;
 // of a long-running service, with the provider's code fully optimized. On a small machine the two differ
 // a lot, because the JIT's background thread competes with the server for the same cores. read then
 // makes a third, untimed pass that checksums every value.
-const string Usage = "usage: Dashboard.Bench generate <tsv-file> | insert | read | noop  [--rows N]";
+const string Usage = "usage: Dashboard.Bench generate <tsv-file> | insert | read | scorecard | noop  [--rows N]";
 
 if (args.Length == 0)
 {
@@ -24,10 +24,14 @@ if (args.Length == 0)
 var command = args[0];
 string? path = null;
 var rowCount = 1_000_000;
+var loadOnly = false;
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
     {
+        case "--load-only" when command == "scorecard":
+            loadOnly = true;
+            break;
         case "--rows" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0:
             rowCount = r;
             i++;
@@ -58,6 +62,8 @@ try
             return await InsertAsync(ConnectionString(), rowCount, cts.Token);
         case "read":
             return await ReadAsync(ConnectionString(), cts.Token);
+        case "scorecard":
+            return await ScorecardBench.RunAsync(ConnectionString(), rowCount, runs: loadOnly ? 0 : 7, cts.Token);
         default:
             await Console.Error.WriteLineAsync(Usage);
             return 2;

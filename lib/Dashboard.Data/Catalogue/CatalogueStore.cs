@@ -20,6 +20,16 @@ public sealed class CatalogueStore(ClickHouseDatabase database)
         return rows.ToList();
     }
 
+    /// <summary>The codes of every region (<paramref name="rootCode"/> null) or of a region and its descendants.</summary>
+    public async Task<IReadOnlyList<string>> GetRegionCodesAsync(string? rootCode, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var sql = rootCode is null
+            ? "SELECT code FROM regions FINAL"
+            : "SELECT region_code FROM region_closure WHERE ancestor_code = @root";
+        return (await c.QueryAsync<string>(new CommandDefinition(sql, new { root = rootCode }, cancellationToken: ct))).ToList();
+    }
+
     /// <summary>Every indicator.</summary>
     public async Task<IReadOnlyList<Indicator>> GetIndicatorsAsync(CancellationToken ct)
     {
@@ -44,6 +54,21 @@ public sealed class CatalogueStore(ClickHouseDatabase database)
               AND region_code IN @regions
             ORDER BY id
             """, new { regions = regionCodes }, cancellationToken: ct));
+        return rows.Select(r => r.ToTarget()).ToList();
+    }
+
+    /// <summary>The current version of every target set for <paramref name="rootCode"/>, its descendants or its ancestors.</summary>
+    public async Task<IReadOnlyList<Target>> GetCurrentTargetsForTreeAsync(string rootCode, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<TargetRow>(new CommandDefinition($"""
+            SELECT {TargetRow.Columns}
+            FROM targets
+            WHERE (id, version) IN (SELECT id, max(version) FROM targets GROUP BY id)
+              AND (region_code IN (SELECT region_code FROM region_closure WHERE ancestor_code = @root)
+                   OR region_code IN (SELECT ancestor_code FROM region_closure WHERE region_code = @root))
+            ORDER BY id
+            """, new { root = rootCode }, cancellationToken: ct));
         return rows.Select(r => r.ToTarget()).ToList();
     }
 

@@ -13,10 +13,12 @@ namespace Dashboard.Data.Scorecard;
 public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore catalogue, IOptions<ScorecardOptions> options)
 {
     // Observations of the root's subtree, current revision only (argMax on version = revision, then
-    // load time), rolled up to every region of the subtree through the closure. Each observation counts
-    // once per ancestor, so a region's value is the aggregate over itself and all its descendants.
-    internal const string RollUpSql = """
-        SELECT c.ancestor_code AS Region, o.indicator_code AS Indicator, o.period AS Period,
+    // load time), each mapped to its nearest judged region (itself, or a school's parent when schools are
+    // not judged) and summed there. The small result is summed up the tree in C#, so a region's value is
+    // the aggregate over itself and all its descendants without joining every row to every ancestor.
+    /// <summary>The roll-up query the engine runs (parameters @root, @asOf, @indicators, @collapseSchools), public for benchmarks and audits.</summary>
+    public const string RollUpSql = """
+        SELECT m.judged AS Region, o.indicator_code AS Indicator, o.period AS Period,
                sum(o.num) AS Numerator, sum(o.den) AS Denominator, sum(o.val) AS SumValue, max(o.val) AS MaxValue,
                max(o.loaded_at) AS LoadedAt
         FROM
@@ -29,32 +31,40 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
               AND region_code IN (SELECT region_code FROM region_closure WHERE ancestor_code = @root)
             GROUP BY region_code, indicator_code, period
         ) AS o
-        ALL INNER JOIN
+        ANY INNER JOIN
         (
-            SELECT region_code, ancestor_code FROM region_closure
-            WHERE ancestor_code IN (SELECT region_code FROM region_closure WHERE ancestor_code = @root)
-        ) AS c USING region_code
+            SELECT code AS region_code, if(level = 'School' AND @collapseSchools = 1, parent_code, code) AS judged
+            FROM regions FINAL
+            WHERE code IN (SELECT region_code FROM region_closure WHERE ancestor_code = @root)
+        ) AS m USING region_code
         GROUP BY Region, Indicator, Period
         """;
 
     /// <summary>Judges every region of <paramref name="rootRegionCode"/>'s subtree against every target that applies to it, as of <paramref name="asOf"/>.</summary>
     public async Task<Scorecard> EvaluateAsync(string rootRegionCode, DateOnly asOf, CancellationToken cancellationToken)
     {
-        var tree = await catalogue.GetRegionTreeAsync(rootRegionCode, cancellationToken);
+        // The catalogue reads are independent small queries: run them side by side, then the roll-up.
+        var treeTask = catalogue.GetRegionTreeAsync(rootRegionCode, cancellationToken);
+        var indicatorsTask = catalogue.GetIndicatorsAsync(cancellationToken);
+        var targetsTask = catalogue.GetCurrentTargetsForTreeAsync(rootRegionCode, cancellationToken);
+        var overridesTask = GetOverridesAsync(rootRegionCode, asOf, cancellationToken);
+        await Task.WhenAll(treeTask, indicatorsTask, targetsTask, overridesTask);
+        var tree = await treeTask;
         if (!tree.Any(r => r.Code == rootRegionCode)) throw new KeyNotFoundException($"Region {rootRegionCode} does not exist.");
-        var indicators = (await catalogue.GetIndicatorsAsync(cancellationToken)).ToDictionary(i => i.Code, StringComparer.Ordinal);
-        var targets = await catalogue.GetCurrentTargetsAsync(tree.Select(r => r.Code).ToList(), cancellationToken);
+        var indicators = (await indicatorsTask).ToDictionary(i => i.Code, StringComparer.Ordinal);
+        var targets = await targetsTask;
+        var overrides = await overridesTask;
 
         var byCode = tree.ToDictionary(r => r.Code, StringComparer.Ordinal);
-        var subtree = Subtree(tree, rootRegionCode);
+        // Schools feed their town's figures; they are judged themselves only when asked for.
+        var subtree = Subtree(tree, rootRegionCode).Where(r => options.Value.JudgeSchools || r.Level != "School").ToList();
         var applicable = subtree
             .SelectMany(region => Applicable(region, byCode, targets, indicators).Select(t => (Region: region, t.Target, t.Inherited)))
             .ToList();
         if (applicable.Count == 0) return new Scorecard(rootRegionCode, asOf, []);
 
         var neededIndicators = applicable.Select(a => a.Target.IndicatorCode).Distinct(StringComparer.Ordinal).ToList();
-        var series = await RollUpAsync(rootRegionCode, asOf, neededIndicators, indicators, cancellationToken);
-        var overrides = await GetOverridesAsync(rootRegionCode, asOf, cancellationToken);
+        var series = await RollUpAsync(rootRegionCode, asOf, neededIndicators, indicators, byCode, cancellationToken);
 
         var rows = new List<ScorecardRow>(applicable.Count);
         foreach (var (region, target, inherited) in applicable)
@@ -110,28 +120,54 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
         || (indicators.TryGetValue(target.IndicatorCode, out var indicator) && indicator.Kind is IndicatorKind.Ratio or IndicatorKind.Max);
 
     private async Task<Dictionary<(string Region, string Indicator), List<PeriodValue>>> RollUpAsync(
-        string root, DateOnly asOf, IReadOnlyList<string> indicatorCodes, Dictionary<string, Indicator> indicators, CancellationToken ct)
+        string root, DateOnly asOf, IReadOnlyList<string> indicatorCodes, Dictionary<string, Indicator> indicators,
+        Dictionary<string, Region> byCode, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        var rows = await c.QueryAsync<RollUpRow>(new CommandDefinition(RollUpSql, new { root, asOf, indicators = indicatorCodes }, cancellationToken: ct));
-        var result = new Dictionary<(string, string), List<PeriodValue>>();
+        var rows = await c.QueryAsync<RollUpRow>(new CommandDefinition(RollUpSql,
+            new { root, asOf, indicators = indicatorCodes, collapseSchools = options.Value.JudgeSchools ? 0 : 1 }, cancellationToken: ct));
+
+        // Sum each judged region's figures into it and every ancestor up to the root.
+        var sums = new Dictionary<(string Region, string Indicator, DateOnly Period), Sums>();
         foreach (var row in rows)
         {
-            var kind = indicators[row.Indicator].Kind;
-            // Methodology §2: ratio of sums (no value where Σ denominator = 0), sum, or max.
-            decimal? value = kind switch
+            var period = DateOnly.FromDateTime(row.Period);
+            for (var code = row.Region; ; code = byCode[code].ParentCode)
             {
-                IndicatorKind.Ratio => row.Denominator is { } den && den != 0 && row.Numerator is { } num ? num / den : null,
-                IndicatorKind.Max => row.MaxValue,
-                _ => row.SumValue,
+                var key = (code, row.Indicator, period);
+                sums[key] = sums.TryGetValue(key, out var acc) ? acc.Add(row) : Sums.Of(row);
+                if (code == root || !byCode.ContainsKey(byCode[code].ParentCode)) break;
+            }
+        }
+
+        var result = new Dictionary<(string, string), List<PeriodValue>>();
+        foreach (var ((region, indicator, period), acc) in sums)
+        {
+            // Methodology §2: ratio of sums (no value where Σ denominator = 0), sum, or max.
+            decimal? value = indicators[indicator].Kind switch
+            {
+                IndicatorKind.Ratio => acc.Denominator is { } den && den != 0 && acc.Numerator is { } num ? num / den : null,
+                IndicatorKind.Max => acc.Max,
+                _ => acc.Sum,
             };
             if (value is null) continue;
-            var key = (row.Region, row.Indicator);
+            var key = (region, indicator);
             if (!result.TryGetValue(key, out var list)) result[key] = list = [];
-            list.Add(new PeriodValue(DateOnly.FromDateTime(row.Period), value.Value, row.LoadedAt));
+            list.Add(new PeriodValue(period, value.Value, acc.LoadedAt));
         }
         foreach (var list in result.Values) list.Sort((x, y) => x.Start.CompareTo(y.Start));
         return result;
+    }
+
+    // Sums that stay null until a non-null value arrives, as ClickHouse's sum and max over Nullable do.
+    private readonly record struct Sums(decimal? Numerator, decimal? Denominator, decimal? Sum, decimal? Max, DateTime LoadedAt)
+    {
+        public static Sums Of(RollUpRow r) => new(r.Numerator, r.Denominator, r.SumValue, r.MaxValue, r.LoadedAt);
+
+        public Sums Add(RollUpRow r) => new(Plus(Numerator, r.Numerator), Plus(Denominator, r.Denominator), Plus(Sum, r.SumValue),
+            r.MaxValue is { } m && (Max is null || m > Max) ? m : Max, r.LoadedAt > LoadedAt ? r.LoadedAt : LoadedAt);
+
+        private static decimal? Plus(decimal? a, decimal? b) => a is null ? b : b is null ? a : a + b;
     }
 
     private async Task<Dictionary<(string Region, string Target), RatingOverride>> GetOverridesAsync(string root, DateOnly asOf, CancellationToken ct)

@@ -38,6 +38,9 @@ public sealed class ScorecardOptions
 
     /// <summary>Fewest points for a fitted forecast; with fewer the forecast is the actual (default 3).</summary>
     public int ForecastMinPoints { get; set; } = 3;
+
+    /// <summary>Judge schools too (default false: schools' data rolls up into their town, which is judged).</summary>
+    public bool JudgeSchools { get; set; }
 }
 
 /// <summary>An inspector's override, kept beside the computed rating, never instead of it.</summary>

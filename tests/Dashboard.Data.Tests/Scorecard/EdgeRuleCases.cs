@@ -229,6 +229,29 @@ public sealed class EdgeRuleCases(DataFixture fx)
     }
 
     [Fact]
+    public async Task C37_schools_feed_their_town_and_are_judged_only_when_asked()
+    {
+        var s = new Scenario(fx, "C37");
+        await s.RegionsAsync(("T", ""));
+        await s.SubRegionsAsync("School", ("S1", "T"), ("S2", "T"));
+        await s.IndicatorAsync("R", IndicatorKind.Ratio, Direction.HigherIsBetter, Periodicity.Month);
+        await s.TargetAsync("L", s.City, "R", Level, Ge, 0.90m, "2023-01-01", "2023-12-31");
+        await s.RatioAsync(s.Region("S1"), "R", "2023-06", 45, 50);
+        await s.RatioAsync(s.Region("S2"), "R", "2023-06", 40, 50);
+        await s.RatioAsync(s.Region("T"), "R", "2023-06", 5, 0); // the town's own row: adds to the numerator only
+        var card = await s.EvaluateAsync("2023-07-01");
+        // The town: (45 + 40 + 5) / (50 + 50 + 0) = 0.90; the city the same. No school rows by default.
+        Assert.Equal(0.90m, s.Row(card, s.Region("T"), "L").Actual);
+        Assert.Equal(0.90m, s.Row(card, s.City, "L").Actual);
+        Assert.Equal(2, card.Rows.Count);
+        var withSchools = await s.EvaluateAsync("2023-07-01", new ScorecardOptions { JudgeSchools = true });
+        Assert.Equal(4, withSchools.Rows.Count);
+        Assert.Equal(0.90m, s.Row(withSchools, s.Region("S1"), "L").Actual); // 45 / 50
+        Assert.Equal(0.80m, s.Row(withSchools, s.Region("S2"), "L").Actual); // 40 / 50
+        Assert.Equal(0.90m, s.Row(withSchools, s.Region("T"), "L").Actual);
+    }
+
+    [Fact]
     public async Task C35_an_unknown_root_region_is_refused_by_name()
     {
         var e = await Assert.ThrowsAsync<KeyNotFoundException>(() => fx.Engine().EvaluateAsync("NO_SUCH_REGION", new DateOnly(2023, 7, 1), CancellationToken.None));

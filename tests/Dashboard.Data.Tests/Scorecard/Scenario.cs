@@ -20,13 +20,28 @@ internal sealed class Scenario(DataFixture fixture, string id)
     /// <summary>The city and its sub-regions, given as (suffix, parent suffix or "" for the city).</summary>
     public async Task<Scenario> RegionsAsync(params (string Suffix, string ParentSuffix)[] children)
     {
+        await RegionsAsync("County", children);
+        return this;
+    }
+
+    /// <summary>Sub-regions of a given level under regions of this case (the city must exist, see the other overload).</summary>
+    public async Task<Scenario> SubRegionsAsync(string level, params (string Suffix, string ParentSuffix)[] children)
+    {
+        await using var c = await fixture.Database.OpenAsync(CancellationToken.None);
+        foreach (var (suffix, parent) in children)
+            await c.ExecuteAsync("INSERT INTO regions (code, name, level, parent_code, kind, provenance) VALUES (@code, @name, @level, @parent, '', 'test')",
+                new { code = Region(suffix), name = "测试" + suffix, level, parent = Region(parent) });
+        return this;
+    }
+
+    private async Task RegionsAsync(string level, (string Suffix, string ParentSuffix)[] children)
+    {
         await using var c = await fixture.Database.OpenAsync(CancellationToken.None);
         await c.ExecuteAsync("INSERT INTO regions (code, name, level, parent_code, kind, provenance) VALUES (@code, @name, 'City', '', '市', 'test')",
             new { code = City, name = "测试市" + id });
         foreach (var (suffix, parent) in children)
-            await c.ExecuteAsync("INSERT INTO regions (code, name, level, parent_code, kind, provenance) VALUES (@code, @name, 'County', @parent, '区', 'test')",
-                new { code = Region(suffix), name = "测试区" + suffix, parent = parent.Length == 0 ? City : Region(parent) });
-        return this;
+            await c.ExecuteAsync("INSERT INTO regions (code, name, level, parent_code, kind, provenance) VALUES (@code, @name, @level, @parent, '区', 'test')",
+                new { code = Region(suffix), name = "测试区" + suffix, level, parent = parent.Length == 0 ? City : Region(parent) });
     }
 
     public async Task<Scenario> IndicatorAsync(string suffix, IndicatorKind kind, Direction direction, Periodicity periodicity)
