@@ -25,12 +25,16 @@ var command = args[0];
 string? path = null;
 var rowCount = 1_000_000;
 var loadOnly = false;
+var skipLoad = false;
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--load-only" when command == "scorecard":
             loadOnly = true;
+            break;
+        case "--skip-load" when command == "scorecard":
+            skipLoad = true;
             break;
         case "--rows" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0:
             rowCount = r;
@@ -63,7 +67,7 @@ try
         case "read":
             return await ReadAsync(ConnectionString(), cts.Token);
         case "scorecard":
-            return await ScorecardBench.RunAsync(ConnectionString(), rowCount, runs: loadOnly ? 0 : 7, cts.Token);
+            return await ScorecardBench.RunAsync(ConnectionString(), rowCount, runs: loadOnly ? 0 : 7, load: !skipLoad, cts.Token);
         default:
             await Console.Error.WriteLineAsync(Usage);
             return 2;

@@ -21,13 +21,22 @@ internal static class ScorecardBench
     private static readonly DateOnly AsOf = new(2026, 10, 31);
     private static readonly DateOnly First = new(2019, 1, 1);
 
-    public static async Task<int> RunAsync(string connectionString, int rows, int runs, CancellationToken ct)
+    public static async Task<int> RunAsync(string connectionString, int rows, int runs, bool load, CancellationToken ct)
     {
         var database = new ClickHouseDatabase(connectionString);
         var catalogue = new CatalogueStore(database);
         var indicators = await catalogue.GetIndicatorsAsync(ct);
-        var loaded = await LoadAsync(database, catalogue, indicators, rows, ct);
-        Console.Error.WriteLine($"[bench] loaded {loaded.Observations:N0} observations for {loaded.Schools:N0} schools in {loaded.Seconds:F1} s");
+        Loaded loaded;
+        if (load)
+        {
+            loaded = await LoadAsync(database, catalogue, indicators, rows, ct);
+            Console.Error.WriteLine($"[bench] loaded {loaded.Observations:N0} observations for {loaded.Schools:N0} schools in {loaded.Seconds:F1} s");
+        }
+        else
+        {
+            await using var c = await database.OpenAsync(ct);
+            loaded = new Loaded((long)await c.ExecuteScalarAsync<ulong>("SELECT count() FROM observations"), 0, 0);
+        }
 
         if (runs == 0) return 0;
         var engine = new ScorecardEngine(database, catalogue, Options.Create(new ScorecardOptions()));
@@ -69,6 +78,7 @@ internal static class ScorecardBench
         cmd.Parameters.AddWithValue("root", root);
         cmd.Parameters.AddWithValue("asOf", AsOf);
         cmd.Parameters.AddWithValue("indicators", indicators.ToArray());
+        cmd.Parameters.AddWithValue("collapseSchools", 1);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var values = new object[reader.FieldCount];
         while (await reader.ReadAsync(ct)) reader.GetValues(values);
