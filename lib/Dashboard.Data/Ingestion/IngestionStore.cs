@@ -1,0 +1,127 @@
+using Dapper;
+using Dashboard.ClickHouse.Ado;
+using Dashboard.Data.Storage;
+
+namespace Dashboard.Data.Ingestion;
+
+/// <summary>Writes and reads what the pulls produce: observations, rejections, runs and watermarks.</summary>
+public sealed class IngestionStore(ClickHouseDatabase database)
+{
+    private static readonly string[] ObservationColumns =
+        ["region_code", "indicator_code", "period", "numerator", "denominator", "value", "revision", "source_id", "run_id", "updated_at", "loaded_at"];
+
+    private static readonly string[] RejectionColumns =
+        ["id", "run_id", "source_id", "region_code", "row_number", "row", "field", "reason", "rejected_at"];
+
+    /// <summary>Stores valid rows in the raw history, then in the current table (highest revision wins there).</summary>
+    public async Task WriteObservationsAsync(IReadOnlyList<Observation> rows, string sourceId, string runId, DateTime loadedAt, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        await using var c = await database.OpenAsync(ct);
+        void Map(Observation o, Dashboard.ClickHouse.Bulk.ClickHouseRowWriter w) => w
+            .String(o.RegionCode).String(o.IndicatorCode).Date(o.Period).Decimal(o.Numerator).Decimal(o.Denominator).Decimal(o.Value)
+            .UInt64(o.Revision).String(sourceId).String(runId).DateTime(o.UpdatedAt).DateTime(loadedAt);
+        // Raw history first: if the process dies between the two writes, the re-pull restores the current
+        // table, and history is never missing a row the current table has.
+        await c.CreateBulkWriter("observations_raw", ObservationColumns).WriteAsync(rows, Map, ct);
+        await c.CreateBulkWriter("observations", ObservationColumns).WriteAsync(rows, Map, ct);
+    }
+
+    /// <summary>Stores quarantined rows with their raw text and reason.</summary>
+    public async Task WriteRejectionsAsync(IReadOnlyList<Rejection> rows, string sourceId, string runId, DateTime at, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        await using var c = await database.OpenAsync(ct);
+        await c.CreateBulkWriter("rejections", RejectionColumns).WriteAsync(rows, (r, w) => w
+            .String(Guid.NewGuid().ToString("N")).String(runId).String(sourceId).String(r.RegionCode).UInt64((ulong)Math.Max(0, r.RowNumber))
+            .String(r.Raw).String(r.Field).String(r.Reason).DateTime(at), ct);
+    }
+
+    /// <summary>Records the run's current state (a new version of its row).</summary>
+    public async Task SaveRunAsync(PullRun run, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pull_runs (id, source_id, trigger, started_at, finished_at, status, rows_received, rows_loaded, rows_rejected,
+                                   pages, retries, watermark_from, watermark_to, file_name, error, version)
+            VALUES (@Id, @SourceId, @Trigger, @StartedAt, @FinishedAt, @Status, @RowsReceived, @RowsLoaded, @RowsRejected,
+                    @Pages, @Retries, @WatermarkFrom, @WatermarkTo, @FileName, @Error, @version)
+            """, new
+        {
+            run.Id, run.SourceId, Trigger = run.Trigger.ToString(), run.StartedAt, run.FinishedAt, Status = run.Status.ToString(),
+            run.RowsReceived, run.RowsLoaded, run.RowsRejected, run.Pages, run.Retries, run.WatermarkFrom, run.WatermarkTo,
+            run.FileName, run.Error, version = (ulong)DateTime.UtcNow.Ticks,
+        }, cancellationToken: ct));
+    }
+
+    /// <summary>A run's latest recorded state.</summary>
+    public async Task<PullRun?> GetRunAsync(string id, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<RunRow>(new CommandDefinition(
+            $"SELECT {RunRow.Columns} FROM pull_runs FINAL WHERE id = @id", new { id }, cancellationToken: ct));
+        return row?.ToRun();
+    }
+
+    /// <summary>The latest runs of a source, newest first.</summary>
+    public async Task<IReadOnlyList<PullRun>> GetRunsAsync(string sourceId, int limit, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<RunRow>(new CommandDefinition(
+            $"SELECT {RunRow.Columns} FROM pull_runs FINAL WHERE source_id = @sourceId ORDER BY started_at DESC, id LIMIT @limit",
+            new { sourceId, limit }, cancellationToken: ct));
+        return rows.Select(r => r.ToRun()).ToList();
+    }
+
+    /// <summary>The source's watermark, null before its first successful pull.</summary>
+    public async Task<DateTime?> GetWatermarkAsync(string sourceId, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<DateTime>(new CommandDefinition(
+            "SELECT argMax(watermark, updated_at) FROM source_watermarks WHERE source_id = @sourceId GROUP BY source_id",
+            new { sourceId }, cancellationToken: ct));
+        return rows.Cast<DateTime?>().FirstOrDefault();
+    }
+
+    /// <summary>Moves the source's watermark; call only after the rows it covers are stored.</summary>
+    public async Task SetWatermarkAsync(string sourceId, DateTime watermark, string runId, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO source_watermarks (source_id, watermark, run_id, updated_at) VALUES (@sourceId, @watermark, @runId, @now)",
+            new { sourceId, watermark, runId, now = DateTime.UtcNow }, cancellationToken: ct));
+    }
+
+    private sealed class RunRow
+    {
+        public const string Columns = """
+            id AS Id, source_id AS SourceId, trigger AS Trigger, started_at AS StartedAt, finished_at AS FinishedAt, status AS Status,
+            rows_received AS RowsReceived, rows_loaded AS RowsLoaded, rows_rejected AS RowsRejected, pages AS Pages, retries AS Retries,
+            watermark_from AS WatermarkFrom, watermark_to AS WatermarkTo, file_name AS FileName, error AS Error
+            """;
+
+        public string Id { get; init; } = "";
+        public string SourceId { get; init; } = "";
+        public string Trigger { get; init; } = "";
+        public DateTime StartedAt { get; init; }
+        public DateTime? FinishedAt { get; init; }
+        public string Status { get; init; } = "";
+        public ulong RowsReceived { get; init; }
+        public ulong RowsLoaded { get; init; }
+        public ulong RowsRejected { get; init; }
+        public uint Pages { get; init; }
+        public uint Retries { get; init; }
+        public DateTime? WatermarkFrom { get; init; }
+        public DateTime? WatermarkTo { get; init; }
+        public string FileName { get; init; } = "";
+        public string Error { get; init; } = "";
+
+        public PullRun ToRun() => new()
+        {
+            Id = Id, SourceId = SourceId, Trigger = Enum.Parse<RunTrigger>(Trigger), StartedAt = StartedAt, FinishedAt = FinishedAt,
+            Status = Enum.Parse<RunStatus>(Status), RowsReceived = (long)RowsReceived, RowsLoaded = (long)RowsLoaded,
+            RowsRejected = (long)RowsRejected, Pages = (int)Pages, Retries = (int)Retries, WatermarkFrom = WatermarkFrom,
+            WatermarkTo = WatermarkTo, FileName = FileName, Error = Error,
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using Dashboard.Data.Catalogue;
+
+namespace Dashboard.Data.Ingestion;
+
+/// <summary>A district system the platform pulls from (configuration; the secret never leaves the process).</summary>
+public sealed record FeedSource(string Id, string RegionCode, Uri? Url, string Secret);
+
+/// <summary>
+/// Runs pulls and file loads end to end: start the run, stream batches through validation into
+/// ClickHouse, record the outcome, and move the source's watermark only after its rows are stored.
+/// </summary>
+public sealed class PullService(IngestionStore store, CatalogueStore catalogue, HttpFeedReader feeds, TimeProvider clock)
+{
+    /// <summary>Pulls everything the source updated since its watermark.</summary>
+    public async Task<PullRun> PullAsync(FeedSource source, RunTrigger trigger, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Url is null) throw new ArgumentException($"Source {source.Id} has no URL to pull from.", nameof(source));
+        var watermark = await store.GetWatermarkAsync(source.Id, ct);
+        var session = await IngestionSession.StartAsync(store, catalogue, source.Id, source.RegionCode, trigger, Today(), watermark, "", ct);
+        try
+        {
+            await foreach (var page in feeds.ReadAsync(source.Url, source.Secret, watermark, ct))
+            {
+                await session.AddBatchAsync(page.Rows, ct);
+                session.CountPage(page.Retries);
+                foreach (var fault in page.Faults.Distinct(StringComparer.Ordinal)) session.Note("retried: " + fault);
+            }
+        }
+        catch (Exception e) when (e is FeedException or System.Data.Common.DbException or OperationCanceledException)
+        {
+            var reason = e is OperationCanceledException ? "cancelled before the pull finished" : e.Message;
+            return await session.CompleteAsync(reason, moveWatermark: false, CancellationToken.None);
+        }
+        return await session.CompleteAsync(null, moveWatermark: true, ct);
+    }
+
+    /// <summary>
+    /// Loads a CSV or XLSX file for a source: a file refused as a whole loads nothing and records a
+    /// failed run; otherwise every row is either stored or quarantined with its reason.
+    /// </summary>
+    public async Task<(PullRun Run, IReadOnlyList<RowResult> Rows)> LoadFileAsync(
+        string sourceId, string? regionScope, Stream file, string fileName, RunTrigger trigger, FileFeedOptions options, CancellationToken ct)
+    {
+        var session = await IngestionSession.StartAsync(store, catalogue, sourceId, regionScope, trigger, Today(), null, Path.GetFileName(fileName), ct);
+        IReadOnlyList<IReadOnlyList<FeedRow>> batches;
+        try
+        {
+            batches = FileFeedReader.Read(file, fileName, options);
+        }
+        catch (FileFeedException e)
+        {
+            return (await session.CompleteAsync(e.Message, moveWatermark: false, CancellationToken.None), []);
+        }
+        var results = new List<RowResult>();
+        try
+        {
+            foreach (var batch in batches) results.AddRange(await session.AddBatchAsync(batch, ct));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or OperationCanceledException)
+        {
+            // Rows up to here are stored and recorded; the run says where it stopped.
+            var reason = $"stopped after {results.Count} rows: " + (e is OperationCanceledException ? "cancelled" : e.Message);
+            return (await session.CompleteAsync(reason, moveWatermark: false, CancellationToken.None), results);
+        }
+        return (await session.CompleteAsync(null, moveWatermark: false, ct), results);
+    }
+
+    // The pull date is China's calendar day: a period "after the pull date" is judged there.
+    private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+}
