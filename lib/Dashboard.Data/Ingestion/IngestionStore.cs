@@ -92,6 +92,39 @@ public sealed class IngestionStore(ClickHouseDatabase database)
             new { sourceId, watermark, runId, now = DateTime.UtcNow }, cancellationToken: ct));
     }
 
+    /// <summary>Asks the jobs host to run a source now; returns the request id.</summary>
+    public async Task<string> RequestRunAsync(string sourceId, string requestedBy, CancellationToken ct)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await using var c = await database.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO run_requests (id, source_id, requested_by, requested_at) VALUES (@id, @sourceId, @requestedBy, @now)",
+            new { id, sourceId, requestedBy, now = DateTime.UtcNow }, cancellationToken: ct));
+        return id;
+    }
+
+    /// <summary>Run requests made at or after <paramref name="since"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<RunRequest>> GetRunRequestsAsync(DateTime since, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<RunRequest>(new CommandDefinition(
+            "SELECT id AS Id, source_id AS SourceId, requested_by AS RequestedBy, requested_at AS RequestedAt FROM run_requests WHERE requested_at >= @since ORDER BY requested_at, id",
+            new { since }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    /// <summary>The quarantined rows of a run, in the order they were received.</summary>
+    public async Task<IReadOnlyList<StoredRejection>> GetRejectionsAsync(string runId, int limit, int offset, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<StoredRejection>(new CommandDefinition("""
+            SELECT id AS Id, run_id AS RunId, source_id AS SourceId, region_code AS RegionCode, row_number AS RowNumber, row AS Row,
+                   field AS Field, reason AS Reason, rejected_at AS RejectedAt
+            FROM rejections WHERE run_id = @runId ORDER BY row_number, id LIMIT @limit OFFSET @offset
+            """, new { runId, limit, offset }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
     private sealed class RunRow
     {
         public const string Columns = """

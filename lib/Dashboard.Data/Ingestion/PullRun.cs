@@ -65,3 +65,9 @@ public sealed record PullRun
 
 /// <summary>The outcome of one row of a file load, for the uploader.</summary>
 public sealed record RowResult(int RowNumber, bool Loaded, string Field, string Reason);
+
+/// <summary>A "run now" request from the api, picked up by the jobs host.</summary>
+public sealed record RunRequest(string Id, string SourceId, string RequestedBy, DateTime RequestedAt);
+
+/// <summary>A quarantined row as stored (contract entity set Rejections).</summary>
+public sealed record StoredRejection(string Id, string RunId, string SourceId, string RegionCode, uint RowNumber, string Row, string Field, string Reason, DateTime RejectedAt);
