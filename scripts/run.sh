@@ -4,7 +4,8 @@
 # prints the URLs. Runs in the foreground (Ctrl+C stops everything); --detach returns once it is up
 # and scripts/stop.sh stops it later. Idempotent: a second run restarts the services on a new build.
 #
-# Environment: DASHBOARD_API_PORT [5080]; CH_HTTP_PORT [8123], CH_TCP_PORT [9000], CH_DIR as in clickhouse.sh.
+# Environment: DASHBOARD_API_PORT [5080], DASHBOARD_JOBS_PORT [5070], DASHBOARD_SIMULATOR_PORT [5090];
+# CH_HTTP_PORT [8123], CH_TCP_PORT [9000], CH_DIR as in clickhouse.sh.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -13,6 +14,8 @@ detach=0
 [ "${1:-}" = "--detach" ] && detach=1
 
 API_PORT=${DASHBOARD_API_PORT:-5080}
+JOBS_PORT=${DASHBOARD_JOBS_PORT:-5070}
+SIM_PORT=${DASHBOARD_SIMULATOR_PORT:-5090}
 run_dir="$repo/.local/run"
 log_dir="$repo/.local/logs"
 mkdir -p "$run_dir" "$log_dir"
@@ -33,25 +36,66 @@ log "applying migrations"
 dotnet artifacts/bin/Dashboard.Migrate/release/Dashboard.Migrate.dll
 
 scripts/stop.sh --services-only
-log "starting api on http://127.0.0.1:$API_PORT"
-ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_ENVIRONMENT=Production \
-  setsid dotnet artifacts/bin/Dashboard.Api/release/Dashboard.Api.dll >"$log_dir/api.log" 2>&1 < /dev/null &
-echo $! > "$run_dir/api.pid"
 
-for _ in $(seq 1 120); do
-  if curl -sf -m 2 "http://127.0.0.1:$API_PORT/health" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$(cat "$run_dir/api.pid")" 2>/dev/null; then
-    log "the api exited; last log lines:"; tail -n 30 "$log_dir/api.log" >&2; exit 1
-  fi
-  sleep 0.5
+# start NAME PORT DLL: one service in the background, its log under .local/logs, its pid under .local/run.
+start() {
+  log "starting $1 on http://127.0.0.1:$2"
+  ASPNETCORE_URLS="http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Production \
+    setsid dotnet "$3" >"$log_dir/$1.log" 2>&1 < /dev/null &
+  echo $! > "$run_dir/$1.pid"
+}
+wait_for() { # NAME URL
+  for _ in $(seq 1 120); do
+    if curl -sf -m 2 "$2" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$(cat "$run_dir/$1.pid")" 2>/dev/null; then
+      log "$1 exited; last log lines:"; tail -n 30 "$log_dir/$1.log" >&2; exit 1
+    fi
+    sleep 0.5
+  done
+  log "$1 did not answer at $2:"; tail -n 30 "$log_dir/$1.log" >&2; exit 1
+}
+
+# The district systems: the simulator plays one per county of the seeded catalogue. The demo feed
+# token is made here and handed to both sides through the environment only.
+feed_token=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+Simulator__Token=$feed_token start simulator "$SIM_PORT" artifacts/bin/DistrictSimulator/release/DistrictSimulator.dll
+wait_for simulator "http://127.0.0.1:$SIM_PORT/v1/sources"
+
+# The source registry, from the simulator's list: one HTTP source per county, pulled every 5 minutes,
+# plus one drop folder for files.
+i=0
+for id in $(curl -sf "http://127.0.0.1:$SIM_PORT/v1/sources" | grep -o '"id":"[^"]*"' | cut -d'"' -f4); do
+  export "Sources__Items__${i}__Id=$id" "Sources__Items__${i}__RegionCode=${id%%-*}" "Sources__Items__${i}__Kind=Http" \
+    "Sources__Items__${i}__Url=http://127.0.0.1:$SIM_PORT/$id" "Sources__Items__${i}__Cron=0 0/5 * * * ?" "Sources__Items__${i}__Secret=$feed_token"
+  i=$((i + 1))
 done
-curl -sf -m 2 "http://127.0.0.1:$API_PORT/health" >/dev/null || { log "the api did not become healthy:"; curl -s "http://127.0.0.1:$API_PORT/health" >&2; exit 1; }
+drop="$repo/.local/drop/320585-files"
+mkdir -p "$drop"
+export "Sources__Items__${i}__Id=320585-files" "Sources__Items__${i}__RegionCode=320585" "Sources__Items__${i}__Kind=File" \
+  "Sources__Items__${i}__DropFolder=$drop" "Sources__Items__${i}__Cron=0/30 * * * * ?"
+log "registered $i feed sources and 1 drop folder"
+
+Pulls__RunOnStart=true start jobs "$JOBS_PORT" artifacts/bin/Dashboard.Jobs/release/Dashboard.Jobs.dll
+start api "$API_PORT" artifacts/bin/Dashboard.Api/release/Dashboard.Api.dll
+wait_for jobs "http://127.0.0.1:$JOBS_PORT/health"
+wait_for api "http://127.0.0.1:$API_PORT/health"
+
+# The demo data arrives through real pulls: wait until every source has finished its first run.
+ch_query() { curl -sf -u "dashboard:$(cat "${CH_DIR:-$repo/.local/clickhouse}/password")" "http://127.0.0.1:${CH_HTTP_PORT:-8123}/?database=dashboard" --data-binary "$1"; }
+for _ in $(seq 1 120); do
+  done_sources=$(ch_query "SELECT uniqExact(source_id) FROM pull_runs FINAL WHERE status != 'Running'" || echo 0)
+  [ "${done_sources:-0}" -ge "$i" ] && break
+  sleep 1
+done
+log "first pulls: $(ch_query "SELECT concat(toString(uniqExact(source_id)), ' sources, ', toString(sum(rows_loaded)), ' rows loaded, ', toString(sum(rows_rejected)), ' rejected') FROM pull_runs FINAL")"
 
 cat <<TXT
 
 The platform is up.
   api health   http://127.0.0.1:$API_PORT/health
   Swagger UI   http://127.0.0.1:$API_PORT/swagger
+  jobs health  http://127.0.0.1:$JOBS_PORT/health
+  simulator    http://127.0.0.1:$SIM_PORT/v1/sources   (drop CSV/XLSX files for 太仓 into $drop)
   ClickHouse   http://127.0.0.1:${CH_HTTP_PORT:-8123}  (user dashboard, password in .local/clickhouse/password)
   logs         $log_dir
 Stop with scripts/stop.sh$( [ "$detach" = 1 ] || printf ' or Ctrl+C')
@@ -59,7 +103,7 @@ TXT
 
 if [ "$detach" = 0 ]; then
   trap 'echo; scripts/stop.sh' INT TERM
-  while kill -0 "$(cat "$run_dir/api.pid")" 2>/dev/null; do sleep 1; done
-  log "the api stopped; see $log_dir/api.log"
+  while kill -0 "$(cat "$run_dir/api.pid")" 2>/dev/null && kill -0 "$(cat "$run_dir/jobs.pid")" 2>/dev/null; do sleep 1; done
+  log "a service stopped; see $log_dir"
   scripts/stop.sh
 fi
