@@ -74,7 +74,9 @@ public sealed class CatalogueTests(SeededCatalogue seeded) : IClassFixture<Seede
     [Fact]
     public async Task Every_target_is_well_formed()
     {
-        var seedDocuments = Directory.Exists("/work/shared/seeds") ? Directory.GetFiles("/work/shared/seeds", "*.txt").Select(Path.GetFileName).ToHashSet() : null;
+        var folder = FindSeeds();
+        Assert.True(folder is not null, "the policy documents (shared/seeds) were not found beside the checkout");
+        var seedDocuments = Directory.GetFiles(folder, "*.txt").Select(Path.GetFileName).ToHashSet();
         foreach (var t in await TargetsAsync())
         {
             Assert.True(t.Deadline > t.StartDate, $"{t.Id}: deadline {t.Deadline:yyyy-MM-dd} is not after start {t.StartDate:yyyy-MM-dd}");
@@ -84,7 +86,7 @@ public sealed class CatalogueTests(SeededCatalogue seeded) : IClassFixture<Seede
             Assert.True(Enum.TryParse<Comparator>(t.Comparator, ignoreCase: true, out _), $"{t.Id}: comparator {t.Comparator}");
             Assert.All(t.ResponsibleUnits, u => Assert.False(string.IsNullOrWhiteSpace(u), $"{t.Id}: blank responsible unit"));
             if (t.Kind == nameof(TargetKind.ChangeFromBaseline)) Assert.True(t.BaselinePeriod is not null, $"{t.Id}: a change from baseline needs its baseline period");
-            if (seedDocuments is not null) Assert.True(seedDocuments.Contains(t.Document), $"{t.Id}: {t.Document} is not one of the policy documents");
+            Assert.True(seedDocuments.Contains(t.Document), $"{t.Id}: {t.Document} is not one of the policy documents");
         }
     }
 
