@@ -8,7 +8,7 @@ namespace Dashboard.Bench;
 /// time the CPU shows whether the provider or the server is the bottleneck on a small machine, where
 /// both compete for the same cores.
 /// </summary>
-internal readonly record struct Pass<T>(T Result, TimeSpan Elapsed, TimeSpan Cpu)
+internal readonly record struct Pass<T>(T Outcome, TimeSpan Elapsed, TimeSpan Cpu)
 {
     public override string ToString() => As("");
 

@@ -110,9 +110,9 @@ static async Task<int> InsertAsync(string connectionString, int count, Cancellat
         await truncate.ExecuteNonQueryAsync(ct);
     var warm = await Pass.TimeAsync(() => writer.WriteAsync(rows, Observations.Map, ct));
 
-    if (cold.Result != count || warm.Result != count)
-        throw new InvalidOperationException($"The bulk writer reported {cold.Result} and {warm.Result} rows where {count} were given.");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows={warm.Result} {warm} {cold.As("cold_")}"));
+    if (cold.Outcome != count || warm.Outcome != count)
+        throw new InvalidOperationException($"The bulk writer reported {cold.Outcome} and {warm.Outcome} rows where {count} were given.");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows={warm.Outcome} {warm} {cold.As("cold_")}"));
     return 0;
 }
 
@@ -127,10 +127,10 @@ static async Task<int> ReadAsync(string connectionString, CancellationToken ct)
     // Hashing every value costs about a tenth of a pass: verify in a third, untimed pass instead.
     var check = await ReadAllAsync(connection, select, new RowChecksum(), ct);
 
-    if (cold.Result.ToString() != warm.Result.ToString())
-        throw new InvalidOperationException($"Two reads of the same table returned different rows ({cold.Result} vs {warm.Result}).");
+    if (cold.Outcome.ToString() != warm.Outcome.ToString())
+        throw new InvalidOperationException($"Two reads of the same table returned different rows ({cold.Outcome} vs {warm.Outcome}).");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"rows={warm.Result.Rows} {warm} {cold.As("cold_")} check={check.Value} check_rows={check.Value.Rows}"));
+        $"rows={warm.Outcome.Rows} {warm} {cold.As("cold_")} check={check.Value} check_rows={check.Value.Rows}"));
     return 0;
 }
 
