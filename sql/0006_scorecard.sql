@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS rating_overrides
     reason      String,
     author      String,
     created_at  DateTime,
-    valid_from  Date
+    valid_from  Date,
+    version     UInt64    -- creation time in ticks: orders two overrides made within the same second
 )
 ENGINE = MergeTree
-ORDER BY (region_code, target_id, created_at);
+ORDER BY (region_code, target_id, version);

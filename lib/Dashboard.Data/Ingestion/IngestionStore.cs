@@ -14,7 +14,15 @@ public sealed class IngestionStore(ClickHouseDatabase database)
         ["id", "run_id", "source_id", "region_code", "row_number", "row", "field", "reason", "rejected_at"];
 
     /// <summary>Stores valid rows in the raw history, then in the current table (highest revision wins there).</summary>
-    public async Task WriteObservationsAsync(IReadOnlyList<Observation> rows, string sourceId, string runId, DateTime loadedAt, CancellationToken ct)
+    public Task WriteObservationsAsync(IReadOnlyList<Observation> rows, string sourceId, string runId, DateTime loadedAt, CancellationToken ct) =>
+        WriteObservationsAsync(rows, sourceId, runId, loadedAt, null, ct);
+
+    /// <summary>
+    /// Stores valid rows like <see cref="WriteObservationsAsync(IReadOnlyList{Observation}, string, string, DateTime, CancellationToken)"/>,
+    /// calling <paramref name="afterRaw"/> between the two writes (a diagnostic probe: the state a crash mid-write leaves).
+    /// </summary>
+    public async Task WriteObservationsAsync(IReadOnlyList<Observation> rows, string sourceId, string runId, DateTime loadedAt,
+        Func<CancellationToken, ValueTask>? afterRaw, CancellationToken ct)
     {
         if (rows.Count == 0) return;
         await using var c = await database.OpenAsync(ct);
@@ -24,6 +32,7 @@ public sealed class IngestionStore(ClickHouseDatabase database)
         // Raw history first: if the process dies between the two writes, the re-pull restores the current
         // table, and history is never missing a row the current table has.
         await c.CreateBulkWriter("observations_raw", ObservationColumns).WriteAsync(rows, Map, ct);
+        if (afterRaw is not null) await afterRaw(ct);
         await c.CreateBulkWriter("observations", ObservationColumns).WriteAsync(rows, Map, ct);
     }
 
@@ -78,7 +87,8 @@ public sealed class IngestionStore(ClickHouseDatabase database)
     {
         await using var c = await database.OpenAsync(ct);
         var rows = await c.QueryAsync<DateTime>(new CommandDefinition(
-            "SELECT argMax(watermark, updated_at) FROM source_watermarks WHERE source_id = @sourceId GROUP BY source_id",
+            // Watermarks only move forward (a run sets one only past its starting point), so the latest is the largest.
+            "SELECT max(watermark) FROM source_watermarks WHERE source_id = @sourceId GROUP BY source_id",
             new { sourceId }, cancellationToken: ct));
         return rows.Cast<DateTime?>().FirstOrDefault();
     }

@@ -11,10 +11,11 @@ public sealed class OverrideStore(ClickHouseDatabase database)
     public async Task AddAsync(string regionCode, string targetId, ScorecardStatus status, string reason, string author, DateOnly validFrom, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(reason)) throw new ArgumentException("An override needs a written reason.", nameof(reason));
+        var now = DateTime.UtcNow;
         await using var c = await database.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO rating_overrides (region_code, target_id, status, reason, author, created_at, valid_from)
-            VALUES (@regionCode, @targetId, @status, @reason, @author, @createdAt, @validFrom)
-            """, new { regionCode, targetId, status = status.ToString(), reason, author, createdAt = DateTime.UtcNow, validFrom }, cancellationToken: ct));
+            INSERT INTO rating_overrides (region_code, target_id, status, reason, author, created_at, valid_from, version)
+            VALUES (@regionCode, @targetId, @status, @reason, @author, @createdAt, @validFrom, @version)
+            """, new { regionCode, targetId, status = status.ToString(), reason, author, createdAt = now, validFrom, version = (ulong)now.Ticks }, cancellationToken: ct));
     }
 }

@@ -174,8 +174,8 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
     {
         await using var c = await database.OpenAsync(ct);
         var rows = await c.QueryAsync<OverrideRow>(new CommandDefinition("""
-            SELECT region_code AS RegionCode, target_id AS TargetId, argMax(status, created_at) AS Status, argMax(reason, created_at) AS Reason,
-                   argMax(author, created_at) AS Author, max(created_at) AS CreatedAt, argMax(valid_from, created_at) AS ValidFrom
+            SELECT region_code AS RegionCode, target_id AS TargetId, argMax(status, version) AS Status, argMax(reason, version) AS Reason,
+                   argMax(author, version) AS Author, argMax(created_at, version) AS CreatedAt, argMax(valid_from, version) AS ValidFrom
             FROM rating_overrides
             WHERE valid_from <= @asOf AND region_code IN (SELECT region_code FROM region_closure WHERE ancestor_code = @root)
             GROUP BY region_code, target_id
