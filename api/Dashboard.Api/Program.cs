@@ -1,15 +1,26 @@
+using System.Text.Json.Serialization;
 using Dashboard.Api.Health;
+using Dashboard.Api.Runs;
+using Dashboard.Api.Shared;
+using Dashboard.Api.Sources;
+using Dashboard.Api.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.Configure<ClickHouseOptions>(builder.Configuration.GetSection("ClickHouse"));
+builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddProblemDetails();
+// JSON is camelCase (the web default); enums travel as their names (Status "Succeeded", Kind "Http").
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(o =>
 {
     o.SwaggerDoc("v1", new() { Title = "教育督导分析平台 API", Version = "v1", Description = "REST part of the education-supervision analytics platform; the OData service lives at /odata." });
-    var xml = Path.Combine(AppContext.BaseDirectory, "Dashboard.Api.xml");
-    if (File.Exists(xml)) o.IncludeXmlComments(xml);
+    // The api's and the domain's XML docs describe the response types (and give examples).
+    foreach (var xml in Directory.EnumerateFiles(AppContext.BaseDirectory, "Dashboard.*.xml")) o.IncludeXmlComments(xml);
+    o.SupportNonNullableReferenceTypes();
+    o.OperationFilter<IntegerQueryOperationFilter>();
+    o.OperationFilter<FileUploadOperationFilter>();
 });
 
 var app = builder.Build();
@@ -23,6 +34,9 @@ app.UseSwaggerUI(o => o.DocumentTitle = "教育督导分析平台 API");
 
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapHealth();
+app.MapSources();
+app.MapRuns();
+app.MapUploads();
 
 await app.RunAsync();
 
