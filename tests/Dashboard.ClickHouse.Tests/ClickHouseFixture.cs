@@ -1,5 +1,5 @@
 using Dashboard.ClickHouse.Ado;
-using Dashboard.ClickHouse.Sql;
+using Dashboard.Testing;
 
 namespace Dashboard.ClickHouse.Tests;
 
@@ -8,41 +8,17 @@ namespace Dashboard.ClickHouse.Tests;
 /// </summary>
 public sealed class ClickHouseFixture : IAsyncLifetime
 {
-    public const string EnvironmentVariable = "DASHBOARD_TEST_CLICKHOUSE";
-
-    public ClickHouseFixture()
-    {
-        ServerConnectionString = Environment.GetEnvironmentVariable(EnvironmentVariable)
-            ?? throw new InvalidOperationException(
-                $"{EnvironmentVariable} is not set: run the tests with scripts/test.sh, which starts a throwaway ClickHouse and sets it.");
-        Database = "test_" + Guid.NewGuid().ToString("N")[..12];
-        ConnectionString = ClickHouseConnection.WithDatabase(ServerConnectionString, Database);
-    }
-
-    /// <summary>Connection string without a database.</summary>
-    public string ServerConnectionString { get; }
+    private TestDatabase? _db;
 
     /// <summary>This run's database.</summary>
-    public string Database { get; }
+    public string Database => _db!.Name;
 
     /// <summary>Connection string to this run's database.</summary>
-    public string ConnectionString { get; }
+    public string ConnectionString => _db!.ConnectionString;
 
-    public async Task InitializeAsync()
-    {
-        await using var c = new ClickHouseConnection(ServerConnectionString);
-        await c.OpenAsync();
-        await using var cmd = c.CreateCommand($"CREATE DATABASE {SqlIdentifier.Quote(Database)}");
-        await cmd.ExecuteNonQueryAsync();
-    }
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync("test", Schema.None);
 
-    public async Task DisposeAsync()
-    {
-        await using var c = new ClickHouseConnection(ServerConnectionString);
-        await c.OpenAsync();
-        await using var cmd = c.CreateCommand($"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(Database)}");
-        await cmd.ExecuteNonQueryAsync();
-    }
+    public async Task DisposeAsync() => await _db!.DisposeAsync();
 
     public async Task<ClickHouseConnection> OpenAsync()
     {

@@ -1,9 +1,7 @@
-using Dapper;
-using Dashboard.ClickHouse.Ado;
-using Dashboard.ClickHouse.Migrations;
 using Dashboard.Data.Catalogue;
 using Dashboard.Data.Scorecard;
 using Dashboard.Data.Storage;
+using Dashboard.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Data.Tests;
@@ -14,35 +12,22 @@ namespace Dashboard.Data.Tests;
 /// </summary>
 public sealed class DataFixture : IAsyncLifetime
 {
-    public DataFixture()
-    {
-        var server = Environment.GetEnvironmentVariable("DASHBOARD_TEST_CLICKHOUSE")
-            ?? throw new InvalidOperationException("DASHBOARD_TEST_CLICKHOUSE is not set: run the tests with scripts/test.sh.");
-        ConnectionString = ClickHouseConnection.WithDatabase(server, "data_" + Guid.NewGuid().ToString("N")[..10]);
-        Database = new ClickHouseDatabase(ConnectionString);
-    }
+    private TestDatabase? _db;
 
-    public string ConnectionString { get; }
+    public string ConnectionString => _db!.ConnectionString;
 
-    public ClickHouseDatabase Database { get; }
+    public ClickHouseDatabase Database { get; private set; } = null!;
 
-    public static string SqlFolder => Path.Combine(AppContext.BaseDirectory, "sql");
+    public static string SqlFolder => TestDatabase.SqlFolder;
 
     public async Task InitializeAsync()
     {
-        // Schema only: skip the seed files (NNNN_seed_*.sql).
-        var schema = Directory.CreateTempSubdirectory("schema").FullName;
-        foreach (var f in Directory.EnumerateFiles(SqlFolder, "*.sql").Where(f => !Path.GetFileName(f).Contains("_seed_", StringComparison.Ordinal)))
-            File.Copy(f, Path.Combine(schema, Path.GetFileName(f)));
-        await new ClickHouseMigrator(ConnectionString, schema).MigrateAsync(CancellationToken.None);
+        // Schema only: each case writes its own catalogue.
+        _db = await TestDatabase.CreateAsync("data", Schema.WithoutSeeds);
+        Database = new ClickHouseDatabase(_db.ConnectionString);
     }
 
-    public async Task DisposeAsync()
-    {
-        await using var c = new ClickHouseConnection(ClickHouseConnection.WithDatabase(ConnectionString, ""));
-        await c.OpenAsync();
-        await c.ExecuteAsync($"DROP DATABASE IF EXISTS {new ClickHouseConnectionStringBuilder(ConnectionString).Database}");
-    }
+    public async Task DisposeAsync() => await _db!.DisposeAsync();
 
     public ScorecardEngine Engine(ScorecardOptions? options = null) =>
         new(Database, new CatalogueStore(Database), Options.Create(options ?? new ScorecardOptions()));

@@ -2,11 +2,10 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
-using Dashboard.ClickHouse.Ado;
-using Dashboard.ClickHouse.Migrations;
 using Dashboard.Data.Catalogue;
 using Dashboard.Data.Ingestion;
 using Dashboard.Data.Storage;
+using Dashboard.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -36,33 +35,26 @@ internal sealed class FixedClock() : TimeProvider
 /// <summary>A database with every migration (the seeded catalogue the simulator plays), one simulator, and helpers to compare.</summary>
 public sealed class IngestionFixture : IAsyncLifetime
 {
-    public IngestionFixture()
-    {
-        var server = Environment.GetEnvironmentVariable("DASHBOARD_TEST_CLICKHOUSE")
-            ?? throw new InvalidOperationException("DASHBOARD_TEST_CLICKHOUSE is not set: run the tests with scripts/test.sh.");
-        ConnectionString = ClickHouseConnection.WithDatabase(server, "ing_" + Guid.NewGuid().ToString("N")[..10]);
-        Database = new ClickHouseDatabase(ConnectionString);
-    }
+    private TestDatabase? _db;
 
-    public string ConnectionString { get; }
+    public string ConnectionString => _db!.ConnectionString;
 
-    public ClickHouseDatabase Database { get; }
+    public ClickHouseDatabase Database { get; private set; } = null!;
 
     public Simulator Simulator { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        await new ClickHouseMigrator(ConnectionString, Path.Combine(AppContext.BaseDirectory, "sql")).MigrateAsync(CancellationToken.None);
-        Simulator = new Simulator(ConnectionString);
+        _db = await TestDatabase.CreateAsync("ing", Schema.Full);
+        Database = new ClickHouseDatabase(_db.ConnectionString);
+        Simulator = new Simulator(_db.ConnectionString);
         using var warm = Simulator.CreateClient();
     }
 
     public async Task DisposeAsync()
     {
         await Simulator.DisposeAsync();
-        await using var c = new ClickHouseConnection(ClickHouseConnection.WithDatabase(ConnectionString, ""));
-        await c.OpenAsync();
-        await c.ExecuteAsync($"DROP DATABASE IF EXISTS {new ClickHouseConnectionStringBuilder(ConnectionString).Database}");
+        await _db!.DisposeAsync();
     }
 
     public PullService Pulls(FeedReaderOptions? options = null) => new(

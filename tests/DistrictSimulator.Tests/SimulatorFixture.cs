@@ -1,6 +1,6 @@
 using Dapper;
 using Dashboard.ClickHouse.Ado;
-using Dashboard.ClickHouse.Migrations;
+using Dashboard.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -26,14 +26,9 @@ public sealed class SimulatorFixture : IAsyncLifetime
     public const string AdminToken = "admin-token";
     public static readonly DateOnly Today = new(2026, 11, 22);
 
-    public SimulatorFixture()
-    {
-        var server = Environment.GetEnvironmentVariable("DASHBOARD_TEST_CLICKHOUSE")
-            ?? throw new InvalidOperationException("DASHBOARD_TEST_CLICKHOUSE is not set: run the tests with scripts/test.sh.");
-        ConnectionString = ClickHouseConnection.WithDatabase(server, "sim_" + Guid.NewGuid().ToString("N")[..10]);
-    }
+    private TestDatabase? _db;
 
-    public string ConnectionString { get; }
+    public string ConnectionString => _db!.ConnectionString;
 
     /// <summary>The shared simulator: default seed, today 2026-11-22, demo and admin tokens.</summary>
     public SimulatorFactory Simulator { get; private set; } = null!;
@@ -55,7 +50,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await new ClickHouseMigrator(ConnectionString, Path.Combine(AppContext.BaseDirectory, "sql")).MigrateAsync(CancellationToken.None);
+        _db = await TestDatabase.CreateAsync("sim", Schema.Full);
         Simulator = Create();
         using var warm = Simulator.CreateClient();
     }
@@ -63,9 +58,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Simulator.DisposeAsync();
-        await using var c = new ClickHouseConnection(ClickHouseConnection.WithDatabase(ConnectionString, ""));
-        await c.OpenAsync();
-        await c.ExecuteAsync($"DROP DATABASE IF EXISTS {new ClickHouseConnectionStringBuilder(ConnectionString).Database}");
+        await _db!.DisposeAsync();
     }
 }
 

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Dapper;
 using Dashboard.ClickHouse.Ado;
-using Dashboard.ClickHouse.Migrations;
+using Dashboard.Testing;
 
 namespace Dashboard.Api.Tests.Ingestion;
 
@@ -19,13 +19,11 @@ public sealed class IngestionApiFixture : IAsyncLifetime
     public const long MaxBytes = 256 * 1024;
     public const string CsvHeader = "region,indicator,period,numerator,denominator,value,revision,updatedAt";
 
-    public IngestionApiFixture()
-    {
-        DropFolder = Directory.CreateTempSubdirectory("dashboard-api-drop-").FullName;
-        Factory = new ApiFactory(settings: Settings(DropFolder));
-    }
+    private TestDatabase? _db;
 
-    public ApiFactory Factory { get; }
+    public IngestionApiFixture() => DropFolder = Directory.CreateTempSubdirectory("dashboard-api-drop-").FullName;
+
+    public ApiFactory Factory { get; private set; } = null!;
 
     public string DropFolder { get; }
 
@@ -48,18 +46,15 @@ public sealed class IngestionApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await new ClickHouseMigrator(Factory.ConnectionString, Path.Combine(AppContext.BaseDirectory, "sql")).MigrateAsync(CancellationToken.None);
+        _db = await TestDatabase.CreateAsync("apiing", Schema.Full);
+        Factory = new ApiFactory(_db.ConnectionString, Settings(DropFolder));
         using var warm = Factory.CreateClient();
     }
 
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
-        await using (var c = new ClickHouseConnection(ClickHouseConnection.WithDatabase(Factory.ConnectionString, "")))
-        {
-            await c.OpenAsync();
-            await c.ExecuteAsync($"DROP DATABASE IF EXISTS {new ClickHouseConnectionStringBuilder(Factory.ConnectionString).Database}");
-        }
+        await _db!.DisposeAsync();
         Directory.Delete(DropFolder, recursive: true);
     }
 

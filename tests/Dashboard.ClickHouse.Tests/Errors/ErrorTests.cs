@@ -1,3 +1,4 @@
+using Dashboard.Testing;
 using Dapper;
 using Dashboard.ClickHouse.Ado;
 
@@ -40,7 +41,7 @@ public sealed class ErrorTests(ClickHouseFixture db)
     [Fact]
     public async Task A_wrong_password_fails_at_open_as_authentication()
     {
-        var wrong = new ClickHouseConnectionStringBuilder(db.ServerConnectionString) { Password = "not-the-password" };
+        var wrong = new ClickHouseConnectionStringBuilder(TestDatabase.Server) { Password = "not-the-password" };
         await using var c = new ClickHouseConnection(wrong.ConnectionString);
         var e = await Assert.ThrowsAsync<ClickHouseException>(() => c.OpenAsync());
         Assert.Equal(ClickHouseErrorKind.Authentication, e.Kind);
@@ -52,7 +53,7 @@ public sealed class ErrorTests(ClickHouseFixture db)
     public async Task A_server_that_is_down_gives_a_connection_exception_quickly()
     {
         // Port 1 on loopback: nothing listens there, so the connect is refused at once.
-        var down = new ClickHouseConnectionStringBuilder(db.ServerConnectionString) { Port = 1 };
+        var down = new ClickHouseConnectionStringBuilder(TestDatabase.Server) { Port = 1 };
         await using var c = new ClickHouseConnection(down.ConnectionString);
         var e = await Assert.ThrowsAsync<ClickHouseConnectionException>(() => c.OpenAsync());
         Assert.Contains("127.0.0.1:1", e.Message, StringComparison.Ordinal);

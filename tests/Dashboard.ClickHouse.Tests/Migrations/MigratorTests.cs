@@ -1,3 +1,4 @@
+using Dashboard.Testing;
 using System.Diagnostics;
 using Dapper;
 using Dashboard.ClickHouse.Ado;
@@ -10,7 +11,7 @@ public sealed class MigratorTests(ClickHouseFixture db)
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Migrations", "Fixtures", name);
 
-    private string FreshDatabase() => ClickHouseConnection.WithDatabase(db.ServerConnectionString, "mig_" + Guid.NewGuid().ToString("N")[..10]);
+    private static string FreshDatabase() => ClickHouseConnection.WithDatabase(TestDatabase.Server, "mig_" + Guid.NewGuid().ToString("N")[..10]);
 
     [Fact]
     public async Task Applies_pending_files_in_order_and_records_them_then_does_nothing_the_second_time()

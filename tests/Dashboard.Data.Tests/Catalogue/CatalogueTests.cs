@@ -1,33 +1,21 @@
 using Dapper;
 using Dashboard.ClickHouse.Ado;
-using Dashboard.ClickHouse.Migrations;
 using Dashboard.Data.Catalogue;
 using Dashboard.Data.Storage;
+using Dashboard.Testing;
 
 namespace Dashboard.Data.Tests.Catalogue;
 
 /// <summary>The shipped catalogue (every migration, seeds included) is checked row by row.</summary>
 public sealed class SeededCatalogue : IAsyncLifetime
 {
-    public SeededCatalogue()
-    {
-        var server = Environment.GetEnvironmentVariable("DASHBOARD_TEST_CLICKHOUSE")
-            ?? throw new InvalidOperationException("DASHBOARD_TEST_CLICKHOUSE is not set: run the tests with scripts/test.sh.");
-        ConnectionString = ClickHouseConnection.WithDatabase(server, "seed_" + Guid.NewGuid().ToString("N")[..10]);
-    }
+    private TestDatabase? _db;
 
-    public string ConnectionString { get; }
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync("seed", Schema.Full);
 
-    public async Task InitializeAsync() => await new ClickHouseMigrator(ConnectionString, DataFixture.SqlFolder).MigrateAsync(CancellationToken.None);
+    public async Task DisposeAsync() => await _db!.DisposeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await using var c = new ClickHouseConnection(ClickHouseConnection.WithDatabase(ConnectionString, ""));
-        await c.OpenAsync();
-        await c.ExecuteAsync($"DROP DATABASE IF EXISTS {new ClickHouseConnectionStringBuilder(ConnectionString).Database}");
-    }
-
-    public async Task<ClickHouseConnection> OpenAsync() => await new ClickHouseDatabase(ConnectionString).OpenAsync(CancellationToken.None);
+    public async Task<ClickHouseConnection> OpenAsync() => await new ClickHouseDatabase(_db!.ConnectionString).OpenAsync(CancellationToken.None);
 }
 
 public sealed class CatalogueTests(SeededCatalogue seeded) : IClassFixture<SeededCatalogue>
