@@ -21,6 +21,13 @@ builder.Services.AddSingleton(config.GetSection("CircuitBreaker").Get<CircuitBre
 builder.Services.AddSingleton<CircuitBreaker>();
 builder.Services.AddHttpClient<HttpFeedReader>();
 builder.Services.AddTransient<PullService>();
+// Crash tests only: Pulls:PauseAt stops every pull at a named point (see PauseProbe); unset, no probe exists.
+if (config[PauseProbe.ConfigKey] is { Length: > 0 } pauseAt)
+{
+    if (!PullPoints.TryParse(pauseAt, out var point))
+        throw new InvalidOperationException($"{PauseProbe.ConfigKey} '{pauseAt}' must be fetched, raw-written or stored.");
+    builder.Services.AddSingleton<IPullProbe>(new PauseProbe(point));
+}
 builder.Services.AddSingleton<IValidateOptions<SourcesOptions>, SourcesValidator>();
 builder.Services.AddSingleton<IValidateOptions<SourcesOptions>, CronValidator>();
 builder.Services.AddOptions<SourcesOptions>().Bind(config.GetSection(SourcesOptions.Section)).ValidateOnStart();

@@ -4,7 +4,7 @@ using System.Globalization;
 using Dashboard.Bench;
 using Dashboard.ClickHouse.Ado;
 
-// Usage: Dashboard.Bench generate <tsv-file> | insert | read | scorecard | noop  [--rows N]
+// Usage: Dashboard.Bench generate <tsv-file> | insert | read | scorecard | ingest | noop  [--rows N]
 // Each subcommand prints one line of key=value pairs for scripts/bench-clickhouse.sh to parse. The
 // connection string comes from the environment (ConnectionStrings__ClickHouse), never the command line,
 // so the password does not show in process listings.
@@ -14,7 +14,8 @@ using Dashboard.ClickHouse.Ado;
 // of a long-running service, with the provider's code fully optimized. On a small machine the two differ
 // a lot, because the JIT's background thread competes with the server for the same cores. read then
 // makes a third, untimed pass that checksums every value.
-const string Usage = "usage: Dashboard.Bench generate <tsv-file> | insert | read | scorecard | noop  [--rows N]";
+// ingest (scripts/bench-ingest.sh) compares a whole pull with the bulk insert alone: see IngestBench.cs.
+const string Usage = "usage: Dashboard.Bench generate <tsv-file> | insert | read | scorecard | ingest [--runs N] [--page-size N] | noop  [--rows N]";
 
 if (args.Length == 0)
 {
@@ -24,6 +25,8 @@ if (args.Length == 0)
 var command = args[0];
 string? path = null;
 var rowCount = 1_000_000;
+var runs = 3;
+var pageSize = new Dashboard.Data.Ingestion.FeedReaderOptions().PageSize;
 var loadOnly = false;
 var skipLoad = false;
 for (var i = 1; i < args.Length; i++)
@@ -38,6 +41,14 @@ for (var i = 1; i < args.Length; i++)
             break;
         case "--rows" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0:
             rowCount = r;
+            i++;
+            break;
+        case "--runs" when command == "ingest" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0:
+            runs = n;
+            i++;
+            break;
+        case "--page-size" when command == "ingest" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0:
+            pageSize = size;
             i++;
             break;
         case var p when command == "generate" && path is null && !p.StartsWith("--", StringComparison.Ordinal):
@@ -68,6 +79,8 @@ try
             return await ReadAsync(ConnectionString(), cts.Token);
         case "scorecard":
             return await ScorecardBench.RunAsync(ConnectionString(), rowCount, runs: loadOnly ? 0 : 7, load: !skipLoad, cts.Token);
+        case "ingest":
+            return await IngestBench.RunAsync(ConnectionString(), rowCount, runs, pageSize, cts.Token);
         default:
             await Console.Error.WriteLineAsync(Usage);
             return 2;

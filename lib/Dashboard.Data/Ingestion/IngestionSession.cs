@@ -27,6 +27,9 @@ public sealed class IngestionSession
     /// <summary>The latest updatedAt among the rows received so far (valid or not): where the watermark may move.</summary>
     public DateTime? MaxUpdatedAt => _maxUpdatedAt;
 
+    /// <summary>Told when a batch's rows are in observations_raw but not yet in observations (set by <see cref="PullService"/>; crash tests only).</summary>
+    internal IPullProbe? Probe { get; set; }
+
     /// <summary>Starts a run of <paramref name="sourceId"/> whose rows must lie in <paramref name="sourceRegion"/>'s area (null: anywhere known).</summary>
     public static async Task<IngestionSession> StartAsync(
         IngestionStore store, CatalogueStore catalogue, string sourceId, string? sourceRegion, RunTrigger trigger,
@@ -69,7 +72,8 @@ public sealed class IngestionSession
         }
         var now = TruncateToSecond(DateTime.UtcNow);
         await _store.WriteRejectionsAsync(rejected, _run.SourceId, _run.Id, now, ct);
-        await _store.WriteObservationsAsync(valid, _run.SourceId, _run.Id, now, ct);
+        Func<CancellationToken, ValueTask>? afterRaw = Probe is { } probe ? c => probe.ReachedAsync(PullPoint.RawWritten, _run, c) : null;
+        await _store.WriteObservationsAsync(valid, _run.SourceId, _run.Id, now, afterRaw, ct);
         _run = _run with
         {
             RowsReceived = _run.RowsReceived + rows.Count,

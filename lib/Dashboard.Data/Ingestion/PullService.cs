@@ -8,8 +8,9 @@ public sealed record FeedSource(string Id, string RegionCode, Uri? Url, string S
 /// <summary>
 /// Runs pulls and file loads end to end: start the run, stream batches through validation into
 /// ClickHouse, record the outcome, and move the source's watermark only after its rows are stored.
+/// An optional <see cref="IPullProbe"/> is told when a pull reaches each <see cref="PullPoint"/> (crash tests only).
 /// </summary>
-public sealed class PullService(IngestionStore store, CatalogueStore catalogue, HttpFeedReader feeds, TimeProvider clock)
+public sealed class PullService(IngestionStore store, CatalogueStore catalogue, HttpFeedReader feeds, TimeProvider clock, IPullProbe? probe = null)
 {
     /// <summary>Pulls everything the source updated since its watermark.</summary>
     public async Task<PullRun> PullAsync(FeedSource source, RunTrigger trigger, CancellationToken ct)
@@ -18,14 +19,17 @@ public sealed class PullService(IngestionStore store, CatalogueStore catalogue, 
         if (source.Url is null) throw new ArgumentException($"Source {source.Id} has no URL to pull from.", nameof(source));
         var watermark = await store.GetWatermarkAsync(source.Id, ct);
         var session = await IngestionSession.StartAsync(store, catalogue, source.Id, source.RegionCode, trigger, Today(), watermark, "", ct);
+        session.Probe = probe;
         try
         {
             await foreach (var page in feeds.ReadAsync(source.Url, source.Secret, watermark, ct))
             {
+                if (probe is not null) await probe.ReachedAsync(PullPoint.Fetched, session.Run, ct);
                 await session.AddBatchAsync(page.Rows, ct);
                 session.CountPage(page.Retries);
                 foreach (var fault in page.Faults.Distinct(StringComparer.Ordinal)) session.Note("retried: " + fault);
             }
+            if (probe is not null) await probe.ReachedAsync(PullPoint.Stored, session.Run, ct);
         }
         catch (Exception e) when (e is FeedException or System.Data.Common.DbException or OperationCanceledException)
         {
