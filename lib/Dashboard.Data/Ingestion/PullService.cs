@@ -12,13 +12,17 @@ public sealed record FeedSource(string Id, string RegionCode, Uri? Url, string S
 /// </summary>
 public sealed class PullService(IngestionStore store, CatalogueStore catalogue, HttpFeedReader feeds, TimeProvider clock, IPullProbe? probe = null)
 {
+    // Rows gathered before a pull writes them: large enough that INSERTs are few, small enough that memory
+    // stays bounded (~10 MB of validated rows).
+    private const int PullFlushRows = 50_000;
+
     /// <summary>Pulls everything the source updated since its watermark.</summary>
     public async Task<PullRun> PullAsync(FeedSource source, RunTrigger trigger, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (source.Url is null) throw new ArgumentException($"Source {source.Id} has no URL to pull from.", nameof(source));
         var watermark = await store.GetWatermarkAsync(source.Id, ct);
-        var session = await IngestionSession.StartAsync(store, catalogue, source.Id, source.RegionCode, trigger, Today(), watermark, "", ct);
+        var session = await IngestionSession.StartAsync(store, catalogue, source.Id, source.RegionCode, trigger, Today(), watermark, "", ct, PullFlushRows);
         session.Probe = probe;
         try
         {
@@ -29,6 +33,7 @@ public sealed class PullService(IngestionStore store, CatalogueStore catalogue, 
                 session.CountPage(page.Retries);
                 foreach (var fault in page.Faults.Distinct(StringComparer.Ordinal)) session.Note("retried: " + fault);
             }
+            await session.StoreAllAsync(ct);
             if (probe is not null) await probe.ReachedAsync(PullPoint.Stored, session.Run, ct);
         }
         catch (Exception e) when (e is FeedException or System.Data.Common.DbException or OperationCanceledException)
