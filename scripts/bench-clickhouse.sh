@@ -35,16 +35,7 @@ fi
 . scripts/lib/throwaway-clickhouse.sh
 start_throwaway_clickhouse bench
 
-# clickhouse-client reads the password from a private config file, so it never shows in process listings.
-client_config="$CH_DIR/client.xml"
-(umask 077; printf '<config>\n  <user>dashboard</user>\n  <password>%s</password>\n</config>\n' "$(scripts/clickhouse.sh env | sed 's/.*;Password=//')" > "$client_config")
-ch() { clickhouse-client --config-file "$client_config" --host 127.0.0.1 --port "$CH_TCP_PORT" "$@"; }
-
-log "building"
-dotnet build tools/Dashboard.Bench/Dashboard.Bench.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-dotnet build tools/Dashboard.Migrate/Dashboard.Migrate.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-bench=artifacts/bin/Dashboard.Bench/release/Dashboard.Bench
-[ -x "$bench" ] || die "$bench was not built"
+prepare_bench
 
 ConnectionStrings__ClickHouse="$(scripts/clickhouse.sh env);Database=$DB"
 export ConnectionStrings__ClickHouse

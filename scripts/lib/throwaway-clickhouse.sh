@@ -22,3 +22,20 @@ start_throwaway_clickhouse() {
   trap "\"$repo/scripts/clickhouse.sh\" stop || true; rm -rf \"$CH_DIR\"" EXIT
   "$repo/scripts/clickhouse.sh" start
 }
+
+# For benchmark scripts, after start_throwaway_clickhouse: ch() runs clickhouse-client against the server,
+# reading the password from a private config file so it never shows in process listings; the bench tool
+# and the migrator are built and $bench names the bench tool.
+prepare_bench() {
+  local repo
+  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  client_config="$CH_DIR/client.xml"
+  (umask 077; printf '<config>\n  <user>dashboard</user>\n  <password>%s</password>\n</config>\n' \
+    "$("$repo/scripts/clickhouse.sh" env | sed 's/.*;Password=//')" > "$client_config")
+  ch() { clickhouse-client --config-file "$client_config" --host 127.0.0.1 --port "$CH_TCP_PORT" "$@"; }
+  printf '[bench] building\n' >&2
+  dotnet build "$repo/tools/Dashboard.Bench/Dashboard.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+  dotnet build "$repo/tools/Dashboard.Migrate/Dashboard.Migrate.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+  bench="$repo/artifacts/bin/Dashboard.Bench/release/Dashboard.Bench"
+  [ -x "$bench" ] || { printf '[bench] %s was not built\n' "$bench" >&2; exit 1; }
+}
