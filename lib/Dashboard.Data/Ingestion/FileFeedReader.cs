@@ -120,10 +120,15 @@ public static class FileFeedReader
                     field.Clear();
                     break;
                 case '\r' or '\n':
-                    row.Add(field.ToString());
-                    field.Clear();
-                    rows.Add(row);
-                    row = [];
+                    // A blank line is not a row: skipped here rather than collected and removed later,
+                    // which cost a list per line on files padded with millions of empty lines.
+                    if (row.Count > 0 || field.Length > 0)
+                    {
+                        row.Add(field.ToString());
+                        field.Clear();
+                        rows.Add(row);
+                        row = [];
+                    }
                     if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
                     break;
                 default:
@@ -137,8 +142,6 @@ public static class FileFeedReader
             row.Add(field.ToString());
             rows.Add(row);
         }
-        // Blank lines are not rows.
-        rows.RemoveAll(r => r.Count == 1 && string.IsNullOrEmpty(r[0]));
         return rows;
     }
 
