@@ -161,6 +161,9 @@ public sealed class ODataSqlTranslator
         {
             throw;
         }
+        // Microsoft.OData's parser reports malformed or unsupported input not only as ODataException but
+        // also as these framework exceptions (NotImplementedException for syntax it does not implement):
+        // all are the caller's input, a 400 with the parser's message, never a 500.
         catch (Exception ex) when (ex is ODataException or ArgumentException or FormatException or OverflowException
                                        or InvalidOperationException or NotSupportedException or NotImplementedException
                                        or InvalidCastException or IndexOutOfRangeException or NullReferenceException)
