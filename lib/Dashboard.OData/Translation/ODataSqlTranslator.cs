@@ -9,23 +9,29 @@ using Microsoft.OData.UriParser;
 namespace Dashboard.OData.Translation;
 
 /// <summary>
-/// Translates an OData request (entity set + query options) into one ClickHouse SELECT (plus a COUNT with
-/// the same WHERE for <c>$count=true</c>) and its parameters. Supported: <c>$filter</c>, <c>$select</c>,
-/// <c>$orderby</c>, <c>$top</c>, <c>$skip</c>, <c>$count</c>. Not yet: <c>$apply</c> and the rest, refused
-/// with <see cref="ODataErrorCodes.NotSupported"/>.
+/// Translates an OData request (entity set, key or <c>/$count</c> path + query options) into one ClickHouse
+/// SELECT (plus a COUNT with the same WHERE for <c>$count=true</c>) and its parameters. Supported:
+/// <c>$apply</c> (filter, groupby, aggregate with sum, min, max, average, countdistinct and <c>$count</c>),
+/// <c>$filter</c>, <c>$select</c>, <c>$orderby</c>, <c>$top</c>, <c>$skip</c>, <c>$count</c>, key lookups
+/// (<c>Regions('320583')</c>) and the <c>/$count</c> segment. Names of sets, properties and functions resolve
+/// case-insensitively. Anything else is refused with <see cref="ODataErrorCodes.NotSupported"/>.
 /// </summary>
 /// <remarks>
 /// User values never reach SQL text: each is a <c>@pN</c> parameter that the provider binds through
-/// <see cref="SqlLiteral"/>. Column names come only from <see cref="EntitySetMap"/>. LIMIT and OFFSET are
-/// written as literals from validated integers (18.16 needs literals there). Every refusal is an
-/// <see cref="ODataTranslationException"/>; parser exceptions are wrapped, never passed through.
+/// <see cref="SqlLiteral"/>. Column names come only from <see cref="EntitySetMap"/>; <c>$apply</c> aliases are
+/// checked as plain identifiers and quoted. LIMIT and OFFSET are written as literals from validated integers
+/// (18.16 needs literals there). The jurisdiction scope is a condition on the raw rows, applied before any
+/// <c>$apply</c> filter or grouping. Every refusal is an <see cref="ODataTranslationException"/>; parser
+/// exceptions are wrapped, never passed through.
 /// </remarks>
 public sealed class ODataSqlTranslator
 {
     private static readonly HashSet<string> Supported = new(StringComparer.OrdinalIgnoreCase)
     {
-        "$filter", "$select", "$orderby", "$top", "$skip", "$count",
+        "$apply", "$filter", "$select", "$orderby", "$top", "$skip", "$count",
     };
+
+    private static readonly HashSet<string> Transformations = new(StringComparer.Ordinal) { "filter", "groupby", "aggregate" };
 
     private readonly IEdmModel _model;
     private readonly IReadOnlyList<EntitySetMap> _maps;
@@ -53,11 +59,14 @@ public sealed class ODataSqlTranslator
     public ODataTranslatorOptions Options => _options;
 
     /// <summary>Translates a request.</summary>
-    /// <param name="entitySet">The entity set the route resolved, e.g. <c>Observations</c>; the path must name the same set.</param>
-    /// <param name="pathAndQuery">The request relative to the service root, e.g. <c>Observations?$filter=Value gt 0.5&amp;$top=10</c>.</param>
+    /// <param name="entitySet">The entity set the route resolved, e.g. <c>Observations</c> (any letter case); the path must name the same set.</param>
+    /// <param name="pathAndQuery">
+    /// The request relative to the service root, e.g. <c>Observations?$filter=Value gt 0.5&amp;$top=10</c>,
+    /// <c>Regions('320583')</c> or <c>Observations/$count?$filter=…</c>.
+    /// </param>
     /// <param name="scope">
-    /// The mandatory jurisdiction condition, ANDed before the user's filter (see <see cref="SqlCondition"/>);
-    /// null only for callers that see everything.
+    /// The mandatory jurisdiction condition over the set's source columns, ANDed before the user's filter and
+    /// before any <c>$apply</c> grouping (see <see cref="SqlCondition"/>); null only for callers that see everything.
     /// </param>
     /// <param name="source">
     /// Code-built SQL to read instead of the map's source (a table or parenthesised subquery); required for sets
@@ -69,12 +78,13 @@ public sealed class ODataSqlTranslator
         ArgumentNullException.ThrowIfNull(entitySet);
         ArgumentNullException.ThrowIfNull(pathAndQuery);
         var map = _maps.FirstOrDefault(m => string.Equals(m.EntitySet, entitySet, StringComparison.Ordinal))
+            ?? _maps.FirstOrDefault(m => string.Equals(m.EntitySet, entitySet, StringComparison.OrdinalIgnoreCase))
             ?? throw new ODataTranslationException($"There is no entity set named '{entitySet}'.");
         var from = source ?? map.Source
-            ?? throw new ODataTranslationException(ODataErrorCodes.NotSupported, $"{entitySet} is computed per request and has no query source here.");
+            ?? throw new ODataTranslationException(ODataErrorCodes.NotSupported, $"{map.EntitySet} is computed per request and has no query source here.");
 
-        var filterText = CheckOptionNames(pathAndQuery);
-        if (filterText is not null) PreCountFilter(filterText);
+        var request = ReadQuery(map, pathAndQuery);
+        if (request.Filter is not null) PreCountFilter(request.Filter);
 
         var parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
         var conditions = new List<string>();
@@ -89,15 +99,26 @@ public sealed class ODataSqlTranslator
             conditions.Add("(" + scope.Sql + ")");
         }
 
-        var parser = CreateParser(pathAndQuery);
+        var parser = CreateParser(request.PathAndQuery);
         var path = Parse("the resource path", parser.ParsePath);
-        if (path.Count != 1 || path.FirstSegment is not EntitySetSegment segment)
-            throw new ODataTranslationException(ODataErrorCodes.NotSupported,
-                $"Only a plain entity set path is supported here ('{entitySet}'); keys, navigation and $count segments are not.");
-        if (!string.Equals(segment.EntitySet.Name, entitySet, StringComparison.Ordinal))
-            throw new ODataTranslationException($"The path names '{segment.EntitySet.Name}', not '{entitySet}'.");
+        if (path.FirstSegment is not EntitySetSegment segment)
+            throw new ODataTranslationException(ODataErrorCodes.NotSupported, "The path must start with an entity set.");
+        if (!string.Equals(segment.EntitySet.Name, map.EntitySet, StringComparison.Ordinal))
+            throw new ODataTranslationException($"The path names '{segment.EntitySet.Name}', not '{map.EntitySet}'.");
+        var segments = path.ToList();
+        var shape = segments switch
+        {
+            [EntitySetSegment] => QueryShape.Collection,
+            [EntitySetSegment, KeySegment] => QueryShape.Entity,
+            [EntitySetSegment, CountSegment] => QueryShape.Count,
+            [EntitySetSegment, KeySegment, PropertySegment p, ..] => throw new ODataTranslationException(ODataErrorCodes.NotSupported,
+                $"Reading a single property ('{p.Property.Name}') of an entity is not supported; use {map.EntitySet}(…)?$select={p.Property.Name}."),
+            _ => throw new ODataTranslationException(ODataErrorCodes.NotSupported,
+                $"Only {map.EntitySet}, {map.EntitySet}(key) and {map.EntitySet}/$count are supported as paths; navigation and other segments are not."),
+        };
 
-        // Parse order per ARCHITECTURE.md: $apply first (refused above), then filter, orderby, select.
+        // Parse order per ARCHITECTURE.md: $apply first, then filter, orderby, select (aliases bind only after $apply).
+        var apply = Parse("$apply", parser.ParseApply);
         var filter = Parse("$filter", parser.ParseFilter);
         var orderBy = Parse("$orderby", parser.ParseOrderBy);
         var select = Parse("$select", parser.ParseSelectAndExpand);
@@ -105,15 +126,34 @@ public sealed class ODataSqlTranslator
         var skip = Parse("$skip", parser.ParseSkip);
         var count = Parse("$count", parser.ParseCount);
 
-        if (filter is not null)
+        var relation = new Relation(from, ColumnScope.Of(map), conditions);
+        if (apply is not null)
         {
-            var builder = new SqlExpressionBuilder(map, parameters, _options.MaxFilterNodes, "$filter");
-            conditions.Add(builder.Translate(filter.Expression));
+            if (shape == QueryShape.Entity)
+                throw new ODataTranslationException(ODataErrorCodes.NotSupported, "$apply applies to a collection, not to a single entity.");
+            relation = new ApplyTranslator(parameters, new NodeBudget(_options.MaxFilterNodes, "$apply")).Apply(relation, apply);
         }
-        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
 
-        var properties = Selected(map, select);
-        var orderSql = OrderBy(map, orderBy, parameters);
+        if (shape == QueryShape.Entity)
+            return Entity(map, relation, (KeySegment)segments[1], parameters, filter, orderBy, select, top, skip, count);
+
+        if (filter is not null)
+            relation.Conditions.Add(new SqlExpressionBuilder(relation.Scope, parameters, new NodeBudget(_options.MaxFilterNodes, "$filter")).Translate(filter.Expression));
+
+        if (shape == QueryShape.Count)
+        {
+            if (orderBy is not null || select is not null || top is not null || skip is not null || count is not null)
+                throw new ODataTranslationException(ODataErrorCodes.NotSupported,
+                    "With the /$count segment only $filter and $apply are supported ($orderby, $select, $top, $skip and $count are not).");
+            return new TranslatedQuery(map.EntitySet, CountStatement(relation), null, parameters, ["Count"], 1, 0, null)
+            {
+                Shape = QueryShape.Count,
+                Columns = [new OutputColumn("Count", EdmPrimitiveTypeKind.Int64, false, false)],
+            };
+        }
+
+        var columns = Selected(relation.Scope, select);
+        var orderSql = OrderBy(map, relation, orderBy, parameters);
 
         if (top is < 0) throw new ODataTranslationException("$top must not be negative.");
         if (top > _options.MaxTop)
@@ -124,15 +164,68 @@ public sealed class ODataSqlTranslator
         var offset = skip ?? 0;
 
         var sql = new StringBuilder("SELECT ");
-        sql.AppendJoin(", ", properties.Select(p => SqlIdentifier.Quote(p.Column) + " AS " + SqlIdentifier.Quote(p.Name)));
-        sql.Append(" FROM ").Append(from).Append(where);
-        sql.Append(" ORDER BY ").Append(orderSql);
+        sql.AppendJoin(", ", columns.Select(SelectItem));
+        sql.Append(" FROM ").Append(relation.From).Append(relation.Where);
+        if (orderSql.Length > 0) sql.Append(" ORDER BY ").Append(orderSql);
         sql.Append(" LIMIT ").Append((pageSize + 1).ToString(CultureInfo.InvariantCulture));
         if (offset > 0) sql.Append(" OFFSET ").Append(offset.ToString(CultureInfo.InvariantCulture));
 
-        var countSql = count == true ? "SELECT count() AS `Count` FROM " + from + where : null;
-        return new TranslatedQuery(entitySet, sql.ToString(), countSql, parameters, properties.Select(p => p.Name).ToList(), pageSize, offset, top);
+        var countSql = count == true ? CountStatement(relation) : null;
+        return new TranslatedQuery(map.EntitySet, sql.ToString(), countSql, parameters, columns.Select(p => p.Name).ToList(), pageSize, offset, top)
+        {
+            Shape = QueryShape.Collection,
+            Columns = columns.Select(c => c.ToOutput()).ToList(),
+            ContextFragment = Context(map, relation, columns, select),
+        };
     }
+
+    private TranslatedQuery Entity(EntitySetMap map, Relation relation, KeySegment key, Dictionary<string, object?> parameters,
+        FilterClause? filter, OrderByClause? orderBy, SelectExpandClause? select, long? top, long? skip, bool? count)
+    {
+        if (filter is not null || orderBy is not null || top is not null || skip is not null || count is not null)
+            throw new ODataTranslationException(ODataErrorCodes.NotSupported,
+                "A key lookup supports only $select ($filter, $orderby, $top, $skip and $count apply to collections).");
+        var builder = new SqlExpressionBuilder(relation.Scope, parameters, new NodeBudget(_options.MaxFilterNodes, "key"));
+        var values = key.Keys.ToList();
+        foreach (var name in map.Key)
+        {
+            var match = values.Where(k => string.Equals(k.Key, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (match.Count != 1) throw new ODataTranslationException($"The key of {map.EntitySet} needs exactly one value for '{name}'.");
+            relation.Conditions.Add(builder.KeyEquals(relation.Scope.Find(name)!, match[0].Value));
+        }
+        if (values.Count != map.Key.Count)
+            throw new ODataTranslationException($"The key of {map.EntitySet} is ({string.Join(", ", map.Key)}).");
+
+        var columns = Selected(relation.Scope, select);
+        var sql = "SELECT " + string.Join(", ", columns.Select(SelectItem)) + " FROM " + relation.From + relation.Where + " LIMIT 1";
+        var context = Context(map, relation, columns, select) + "/$entity";
+        return new TranslatedQuery(map.EntitySet, sql, null, parameters, columns.Select(c => c.Name).ToList(), 1, 0, null)
+        {
+            Shape = QueryShape.Entity,
+            Columns = columns.Select(c => c.ToOutput()).ToList(),
+            ContextFragment = context,
+        };
+    }
+
+    private static string CountStatement(Relation relation) => "SELECT count() AS `Count` FROM " + relation.From + relation.Where;
+
+    private static string SelectItem(ColumnRef c)
+    {
+        var alias = SqlIdentifier.Quote(c.Name);
+        // Columns of an $apply subquery already carry the public name: no alias (an alias equal to its column
+        // name trips the 18.16 analyser).
+        return c.Sql == alias ? alias : c.Sql + " AS " + alias;
+    }
+
+    private static string Context(EntitySetMap map, Relation relation, List<ColumnRef> columns, SelectExpandClause? select)
+    {
+        var all = !relation.Scope.IsAggregated
+            && (select is null || select.AllSelected || select.SelectedItems.Any(i => i is WildcardSelectItem));
+        return all ? map.EntitySet : map.EntitySet + "(" + string.Join(",", columns.Select(c => c.Name)) + ")";
+    }
+
+    /// <summary>The request's query options, checked by name; with <c>$apply</c>, names respelled canonically.</summary>
+    private sealed record QueryRequest(string PathAndQuery, string? Filter);
 
     private ODataUriParser CreateParser(string pathAndQuery)
     {
@@ -147,7 +240,7 @@ public sealed class ODataSqlTranslator
         }
         return new ODataUriParser(_model, relative)
         {
-            Resolver = new ODataUriResolver { EnableCaseInsensitive = false },
+            Resolver = new ODataUriResolver { EnableCaseInsensitive = true },
         };
     }
 
@@ -173,46 +266,73 @@ public sealed class ODataSqlTranslator
     }
 
     /// <summary>
-    /// Refuses query options the translator does not handle, by name, before any parsing; returns the
-    /// unescaped <c>$filter</c> text, if any.
+    /// Refuses query options the translator does not handle, by name, before any parsing; checks the
+    /// <c>$apply</c> text for transformations it does not handle; returns the unescaped <c>$filter</c> text, if
+    /// any, and the request to parse (with <c>$apply</c>, names respelled in canonical case, because the
+    /// parser matches names after a grouping case-sensitively).
     /// </summary>
-    private static string? CheckOptionNames(string pathAndQuery)
+    private static QueryRequest ReadQuery(EntitySetMap map, string pathAndQuery)
     {
-        string? filter = null;
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        if (q < 0) return null;
+        if (q < 0) return new QueryRequest(pathAndQuery, null);
+        var parts = new List<(string Name, string Raw, string? Value)>();
         foreach (var part in pathAndQuery[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             var raw = eq < 0 ? part : part[..eq];
-            string name;
-            try
-            {
-                name = Uri.UnescapeDataString(raw.Replace('+', ' ')).Trim();
-            }
-            catch (UriFormatException ex)
-            {
-                throw new ODataTranslationException($"The query option name '{raw}' is not valid.", ex);
-            }
-            if (string.Equals(name, "$filter", StringComparison.OrdinalIgnoreCase) && eq >= 0)
-            {
-                try
-                {
-                    filter = Uri.UnescapeDataString(part[(eq + 1)..].Replace('+', ' '));
-                }
-                catch (UriFormatException ex)
-                {
-                    throw new ODataTranslationException("The $filter is not validly escaped.", ex);
-                }
-            }
-            if (!name.StartsWith('$') || Supported.Contains(name)) continue;
-            if (string.Equals(name, "$apply", StringComparison.OrdinalIgnoreCase))
+            var name = Unescape(raw, $"The query option name '{raw}' is not valid.").Trim();
+            if (name.StartsWith('$') && !Supported.Contains(name))
                 throw new ODataTranslationException(ODataErrorCodes.NotSupported,
-                    "The query option $apply (filter, groupby, aggregate) is not supported yet.");
-            throw new ODataTranslationException(ODataErrorCodes.NotSupported,
-                $"The query option {name} is not supported (supported: $filter, $select, $orderby, $top, $skip, $count).");
+                    $"The query option {name} is not supported (supported: $apply, $filter, $select, $orderby, $top, $skip, $count).");
+            parts.Add((name, part, eq < 0 ? null : Unescape(part[(eq + 1)..], $"The {name} is not validly escaped.")));
         }
-        return filter;
+        string? Value(string option) =>
+            parts.LastOrDefault(p => string.Equals(p.Name, option, StringComparison.OrdinalIgnoreCase) && p.Value is not null).Value;
+
+        var apply = Value("$apply");
+        if (apply is null) return new QueryRequest(pathAndQuery, Value("$filter"));
+        CheckApply(map, apply);
+
+        var names = map.Properties.Select(p => p.Name).Concat(QueryText.Aliases(apply)).ToList();
+        var query = parts.Select(p =>
+            p.Value is not null && p.Name.ToLowerInvariant() is "$apply" or "$filter" or "$orderby" or "$select"
+                ? p.Name + "=" + Uri.EscapeDataString(QueryText.Canonicalize(p.Value, names))
+                : p.Raw);
+        var filter = Value("$filter");
+        return new QueryRequest(pathAndQuery[..q] + "?" + string.Join("&", query), filter is null ? null : QueryText.Canonicalize(filter, names));
+    }
+
+    private static string Unescape(string text, string error)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(text.Replace('+', ' '));
+        }
+        catch (UriFormatException ex)
+        {
+            throw new ODataTranslationException(error, ex);
+        }
+    }
+
+    /// <summary>
+    /// Names what the parser would reject with a generic syntax message (or a NullReferenceException):
+    /// transformations other than filter, groupby and aggregate, rollup, and collection properties.
+    /// </summary>
+    private static void CheckApply(EntitySetMap map, string apply)
+    {
+        foreach (var word in QueryText.Words(apply))
+        {
+            if (word.Depth == 0 && !word.AfterDollar && !Transformations.Contains(word.Text))
+                throw new ODataTranslationException(ODataErrorCodes.NotSupported,
+                    $"The $apply transformation '{word.Text}' is not supported (supported: filter, groupby, aggregate).");
+            if (word.Depth > 0 && string.Equals(word.Text, "rollup", StringComparison.OrdinalIgnoreCase))
+                throw new ODataTranslationException(ODataErrorCodes.NotSupported, "groupby with rollup is not supported.");
+            if (string.Equals(word.Previous, "as", StringComparison.Ordinal)) continue;
+            var property = map.Properties.FirstOrDefault(p => p.IsCollection && string.Equals(p.Name, word.Text, StringComparison.OrdinalIgnoreCase));
+            if (property is not null)
+                throw new ODataTranslationException(ODataErrorCodes.NotSupported,
+                    $"The collection property '{property.Name}' cannot be grouped, filtered or aggregated in $apply.");
+        }
     }
 
     /// <summary>
@@ -252,20 +372,20 @@ public sealed class ODataSqlTranslator
         }
     }
 
-    private static List<PropertyMap> Selected(EntitySetMap map, SelectExpandClause? select)
+    private static List<ColumnRef> Selected(ColumnScope scope, SelectExpandClause? select)
     {
-        if (select is null || select.AllSelected) return map.Properties.ToList();
-        var result = new List<PropertyMap>();
+        if (select is null || select.AllSelected) return scope.Columns.ToList();
+        var result = new List<ColumnRef>();
         foreach (var item in select.SelectedItems)
         {
             switch (item)
             {
                 case WildcardSelectItem:
-                    return map.Properties.ToList();
-                case PathSelectItem { SelectedPath.LastSegment: PropertySegment property } when item is PathSelectItem { SelectedPath.Count: 1 }:
-                    var p = map.FindProperty(property.Property.Name)
-                        ?? throw new ODataTranslationException($"The property '{property.Property.Name}' does not exist on {map.EntitySet}.");
-                    if (!result.Contains(p)) result.Add(p);
+                    return scope.Columns.ToList();
+                case PathSelectItem { SelectedPath.Count: 1 } path when path.SelectedPath.LastSegment is PropertySegment or DynamicPathSegment:
+                    var name = path.SelectedPath.LastSegment is PropertySegment property ? property.Property.Name : path.SelectedPath.LastSegment.Identifier;
+                    var column = scope.Find(name) ?? throw scope.Unknown(name);
+                    if (!result.Contains(column)) result.Add(column);
                     break;
                 case ExpandedNavigationSelectItem:
                     throw new ODataTranslationException(ODataErrorCodes.NotSupported, "$expand is not supported.");
@@ -273,28 +393,29 @@ public sealed class ODataSqlTranslator
                     throw new ODataTranslationException(ODataErrorCodes.NotSupported, "$select supports only property names and *.");
             }
         }
-        return result.Count == 0 ? map.Properties.ToList() : result;
+        return result.Count == 0 ? scope.Columns.ToList() : result;
     }
 
-    private string OrderBy(EntitySetMap map, OrderByClause? clause, Dictionary<string, object?> parameters)
+    private string OrderBy(EntitySetMap map, Relation relation, OrderByClause? clause, Dictionary<string, object?> parameters)
     {
         var items = new List<string>();
         var columns = new HashSet<string>(StringComparer.Ordinal);
+        var budget = new NodeBudget(_options.MaxFilterNodes, "$orderby");
         for (var c = clause; c is not null; c = c.ThenBy)
         {
             if (items.Count >= _options.MaxOrderByItems)
                 throw new ODataTranslationException(ODataErrorCodes.LimitExceeded,
                     $"$orderby has more than {_options.MaxOrderByItems.ToString(CultureInfo.InvariantCulture)} items, the limit.");
-            var builder = new SqlExpressionBuilder(map, parameters, _options.MaxFilterNodes, "$orderby");
+            var builder = new SqlExpressionBuilder(relation.Scope, parameters, budget);
             var expression = builder.Translate(c.Expression);
             columns.Add(expression);
             items.Add(expression + (c.Direction == OrderByDirection.Descending ? " DESC" : " ASC"));
         }
-        // Then the key, so that pages are stable.
-        foreach (var key in map.Key)
+        // Then the key (after a grouping: every grouping column), so that pages are stable.
+        var keys = relation.Scope.IsAggregated ? relation.GroupKeys : map.Key.Select(k => relation.Scope.Find(k)!).ToList();
+        foreach (var key in keys)
         {
-            var column = SqlIdentifier.Quote(map.FindProperty(key)!.Column);
-            if (columns.Add(column)) items.Add(column + " ASC");
+            if (columns.Add(key.Sql)) items.Add(key.Sql + " ASC");
         }
         return string.Join(", ", items);
     }

@@ -10,23 +10,28 @@ namespace Dashboard.OData.Translation;
 
 /// <summary>
 /// Walks a bound OData expression tree and writes ClickHouse SQL. Properties become back-quoted columns from
-/// the entity set's allow-list; every constant becomes a new <c>@pN</c> parameter; anything else is refused.
+/// the column scope's allow-list (an entity set's mapped columns, or the output of an <c>$apply</c> stage);
+/// every constant becomes a new <c>@pN</c> parameter; anything else is refused.
 /// </summary>
 internal sealed partial class SqlExpressionBuilder
 {
-    private readonly EntitySetMap _map;
+    private readonly ColumnScope _scope;
     private readonly Dictionary<string, object?> _parameters;
-    private readonly int _maxNodes;
+    private readonly NodeBudget _budget;
     private readonly string _option;
-    private int _nodes;
     private int _next;
 
     public SqlExpressionBuilder(EntitySetMap map, Dictionary<string, object?> parameters, int maxNodes, string option)
+        : this(ColumnScope.Of(map), parameters, new NodeBudget(maxNodes, option))
     {
-        _map = map;
+    }
+
+    public SqlExpressionBuilder(ColumnScope scope, Dictionary<string, object?> parameters, NodeBudget budget)
+    {
+        _scope = scope;
         _parameters = parameters;
-        _maxNodes = maxNodes;
-        _option = option;
+        _budget = budget;
+        _option = budget.Option;
         _next = parameters.Keys.Count(k => ParamName().IsMatch(k));
     }
 
@@ -35,12 +40,28 @@ internal sealed partial class SqlExpressionBuilder
 
     public string Translate(QueryNode node) => Visit(node);
 
-    private void Count(int n = 1)
+    private void Count(int n = 1) => _budget.Count(n);
+
+    /// <summary>
+    /// The column a property node reads, for nodes that name one (declared or open, possibly under an implicit
+    /// conversion); null for other expressions. Open properties are <c>$apply</c> aliases: the parser gives
+    /// them no type, so the column scope's type is the only one there is.
+    /// </summary>
+    public ColumnRef? ColumnOf(QueryNode node) => node switch
     {
-        _nodes += n;
-        if (_nodes > _maxNodes)
-            throw new ODataTranslationException(ODataErrorCodes.LimitExceeded,
-                $"The {_option} has more than {_maxNodes} nodes, the limit (operators, properties, constants, function calls and in-list items each count as one). Split the query or use fewer terms.");
+        ConvertNode convert => ColumnOf(convert.Source),
+        SingleValuePropertyAccessNode p => _scope.Find(p.Property.Name),
+        SingleValueOpenPropertyAccessNode o => _scope.Find(o.Name),
+        _ => null,
+    };
+
+    /// <summary>Writes <c>column = @pN</c> for a key value, converted to the column's type.</summary>
+    public string KeyEquals(ColumnRef column, object? value)
+    {
+        Count(2);
+        var converted = Value(value, null, EdmCoreModel.Instance.GetPrimitive(column.Kind, column.Nullable))
+            ?? throw new ODataTranslationException($"The key property '{column.Name}' cannot be null.");
+        return $"({column.Sql} = {AddParameter(converted)})";
     }
 
     private string Visit(QueryNode node)
@@ -50,6 +71,9 @@ internal sealed partial class SqlExpressionBuilder
             case ConvertNode convert:
                 // Implicit type promotion by the parser: invisible to the user, not counted.
                 return convert.Source is ConstantNode c ? Constant(c, convert.TypeReference) : Visit(convert.Source);
+            case SingleValueOpenPropertyAccessNode open:
+                Count();
+                return Column(open.Name);
             case BinaryOperatorNode binary:
                 Count();
                 return Binary(binary);
@@ -74,8 +98,6 @@ internal sealed partial class SqlExpressionBuilder
             case InNode inNode:
                 Count();
                 return In(inNode);
-            case SingleValueOpenPropertyAccessNode open:
-                throw new ODataTranslationException($"The property '{open.Name}' does not exist on {_map.EntitySet}.");
             case CollectionPropertyAccessNode collection:
                 throw NotSupported($"the collection property '{collection.Property.Name}' in {_option}");
             case CollectionNode:
@@ -98,8 +120,8 @@ internal sealed partial class SqlExpressionBuilder
                 return node.OperatorKind == BinaryOperatorKind.Equal ? $"isNull({operand})" : $"isNotNull({operand})";
             }
         }
-        var left = Visit(node.Left);
-        var right = Visit(node.Right);
+        var left = Operand(node.Left, node.Right);
+        var right = Operand(node.Right, node.Left);
         return node.OperatorKind switch
         {
             BinaryOperatorKind.Or => $"({left} OR {right})",
@@ -120,6 +142,34 @@ internal sealed partial class SqlExpressionBuilder
         };
     }
 
+    /// <summary>
+    /// Visits one side of a binary operator. A constant facing an <c>$apply</c> alias takes the alias's type:
+    /// the parser types such a comparison by the literal alone (<c>Total gt 1.5</c> becomes Edm.Single), and
+    /// ClickHouse 18.16 has no comparison between Decimal and Float64.
+    /// </summary>
+    private string Operand(SingleValueNode side, SingleValueNode other)
+    {
+        var constant = side switch
+        {
+            ConstantNode c => c,
+            ConvertNode { Source: ConstantNode c } => c,
+            _ => null,
+        };
+        if (constant is not null && constant.Value is not null && IsOpen(other) && ColumnOf(other) is { } column)
+        {
+            Count();
+            return Constant(constant, EdmCoreModel.Instance.GetPrimitive(column.Kind, true));
+        }
+        return Visit(side);
+    }
+
+    private static bool IsOpen(SingleValueNode node) => node switch
+    {
+        SingleValueOpenPropertyAccessNode => true,
+        ConvertNode c => IsOpen(c.Source),
+        _ => false,
+    };
+
     private static bool IsNull(SingleValueNode node) => node switch
     {
         ConstantNode c => c.Value is null,
@@ -127,15 +177,16 @@ internal sealed partial class SqlExpressionBuilder
         _ => false,
     };
 
-    private static bool IsIntegral(SingleValueNode node) =>
-        node.TypeReference?.PrimitiveKind() is EdmPrimitiveTypeKind.Int64 or EdmPrimitiveTypeKind.Int32 or EdmPrimitiveTypeKind.Int16
+    private bool IsIntegral(SingleValueNode node) =>
+        (ColumnOf(node)?.Kind ?? node.TypeReference?.PrimitiveKind()) is EdmPrimitiveTypeKind.Int64 or EdmPrimitiveTypeKind.Int32 or EdmPrimitiveTypeKind.Int16
             or EdmPrimitiveTypeKind.Byte or EdmPrimitiveTypeKind.SByte;
 
     private string Function(SingleValueFunctionCallNode call)
     {
         var args = call.Parameters.ToList();
         string Arg(int i) => Visit(args[i]);
-        return call.Name switch
+        // The parser gives built-in function names as typed when names resolve case-insensitively.
+        return call.Name.ToLowerInvariant() switch
         {
             "contains" when args.Count == 2 => $"(position({Arg(0)}, {Arg(1)}) > 0)",
             "startswith" when args.Count == 2 => $"startsWith({Arg(0)}, {Arg(1)})",
@@ -152,7 +203,9 @@ internal sealed partial class SqlExpressionBuilder
         if (node.Right is not CollectionConstantNode list)
             throw NotSupported($"'in' with anything but a literal list in {_option}");
         var values = new List<object?>(list.Collection.Count);
-        var elementType = node.Left.TypeReference;
+        var elementType = ColumnOf(node.Left) is { } column
+            ? EdmCoreModel.Instance.GetPrimitive(column.Kind, true)
+            : node.Left.TypeReference;
         foreach (var item in list.Collection)
         {
             Count();
@@ -165,10 +218,9 @@ internal sealed partial class SqlExpressionBuilder
 
     private string Column(string name)
     {
-        var p = _map.FindProperty(name)
-            ?? throw new ODataTranslationException($"The property '{name}' does not exist on {_map.EntitySet}.");
-        if (p.IsCollection) throw NotSupported($"the collection property '{name}' in {_option}");
-        return SqlIdentifier.Quote(p.Column);
+        var column = _scope.Find(name) ?? throw _scope.Unknown(name);
+        if (column.IsCollection) throw NotSupported($"the collection property '{column.Name}' in {_option}");
+        return column.Sql;
     }
 
     private string Constant(ConstantNode node, IEdmTypeReference? target)
@@ -225,6 +277,6 @@ internal sealed partial class SqlExpressionBuilder
         }
     }
 
-    private static ODataTranslationException NotSupported(string what) =>
+    internal static ODataTranslationException NotSupported(string what) =>
         new(ODataErrorCodes.NotSupported, $"The service does not support {what}.");
 }

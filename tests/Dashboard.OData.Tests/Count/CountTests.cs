@@ -40,9 +40,10 @@ public class CountTests
     }
 
     [Fact]
-    public void Count_segment_is_not_supported_yet()
+    public void Count_segment_is_translated_see_CountSegment_tests()
     {
-        var ex = Assert.Throws<ODataTranslationException>(() => Tx.Default.Translate("Observations", "Observations/$count"));
-        Assert.Equal(ODataErrorCodes.NotSupported, ex.Code);
+        var q = Tx.Default.Translate("Observations", "Observations/$count");
+        Assert.Equal(QueryShape.Count, q.Shape);
+        Assert.Equal("SELECT count() AS `Count` FROM observations FINAL", q.Sql);
     }
 }
