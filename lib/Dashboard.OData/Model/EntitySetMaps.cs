@@ -86,7 +86,11 @@ public static class EntitySetMaps
         new("LoadedAt", Instant, "loaded_at"),
     ]);
 
-    /// <summary>Scorecard rows (key RegionCode, TargetId); computed per as-of date, so the caller supplies the source.</summary>
+    /// <summary>
+    /// Scorecard rows (key RegionCode, TargetId); computed per as-of date, so the caller supplies the source (the api reads a
+    /// snapshot of <c>scorecard_results</c>, sql/0008). Beyond the contract: the region's name, the will-miss and baseline
+    /// fallback marks, data freshness and the inspector's override kept beside the computed status (empty strings when none).
+    /// </summary>
     public static EntitySetMap Scorecard { get; } = new("Scorecard", "ScorecardEntry", null, ["RegionCode", "TargetId"],
     [
         new("RegionCode", Str, "region_code"),
@@ -104,6 +108,16 @@ public static class EntitySetMaps
         new("Status", Str, "status"),
         new("Stale", Bool, "stale"),
         new("Inherited", Bool, "inherited"),
+        new("RegionName", Str, "region_name"),
+        new("TargetRegionCode", Str, "target_region_code"),
+        new("TargetVersion", Int, "target_version"),
+        new("BaselineFallback", Bool, "baseline_fallback"),
+        new("WillMiss", Bool, "will_miss"),
+        new("LatestPeriod", Date, "latest_period", Nullable: true),
+        new("LoadedAt", Instant, "loaded_at", Nullable: true),
+        new("OverrideStatus", Str, "override_status"),
+        new("OverrideReason", Str, "override_reason"),
+        new("OverrideAuthor", Str, "override_author"),
     ]);
 
     /// <summary>Pull runs, current state of each (key Id).</summary>
