@@ -1,14 +1,21 @@
 using System.Text.Json.Serialization;
 using Dashboard.Api.Health;
+using Dashboard.Api.OData;
 using Dashboard.Api.Runs;
 using Dashboard.Api.Shared;
 using Dashboard.Api.Sources;
+using Dashboard.Api.Targets;
+using Dashboard.Data.Catalogue;
+using Dashboard.Data.Scorecard;
 using Dashboard.Api.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.Configure<ClickHouseOptions>(builder.Configuration.GetSection("ClickHouse"));
 builder.Services.AddIngestion(builder.Configuration);
+builder.Services.AddODataService(builder.Configuration);
+builder.Services.AddSingleton<TargetStore>();
+builder.Services.AddSingleton<OverrideStore>();
 builder.Services.AddProblemDetails();
 // JSON is camelCase (the web default); enums travel as their names (Status "Succeeded", Kind "Http").
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -37,6 +44,9 @@ app.MapHealth();
 app.MapSources();
 app.MapRuns();
 app.MapUploads();
+app.MapTargets();
+app.MapOverrides();
+app.MapOData();
 
 await app.RunAsync();
 

@@ -30,6 +30,24 @@ public sealed class CatalogueStore(ClickHouseDatabase database)
         return (await c.QueryAsync<string>(new CommandDefinition(sql, new { root = rootCode }, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>The codes of the regions without a parent (the provinces): the roots that together cover every region.</summary>
+    public async Task<IReadOnlyList<string>> GetTopLevelRegionCodesAsync(CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT code FROM regions FINAL WHERE parent_code = '' ORDER BY code", cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>The region with code <paramref name="code"/>, or null.</summary>
+    public async Task<Region?> FindRegionAsync(string code, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<Region>(new CommandDefinition("""
+            SELECT code AS Code, name AS Name, level AS Level, parent_code AS ParentCode FROM regions FINAL WHERE code = @code
+            """, new { code }, cancellationToken: ct));
+        return rows.FirstOrDefault();
+    }
+
     /// <summary>Every indicator.</summary>
     public async Task<IReadOnlyList<Indicator>> GetIndicatorsAsync(CancellationToken ct)
     {

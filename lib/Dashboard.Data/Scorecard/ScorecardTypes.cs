@@ -41,6 +41,12 @@ public sealed class ScorecardOptions
 
     /// <summary>Judge schools too (default false: schools' data rolls up into their town, which is judged).</summary>
     public bool JudgeSchools { get; set; }
+
+    /// <summary>How long a materialised scorecard (<see cref="ScorecardResultStore"/>) is reused for the same roots and as-of date, in seconds.</summary>
+    public int ResultCacheSeconds { get; set; } = 60;
+
+    /// <summary>How many days materialised scorecards are kept before their daily partition is dropped.</summary>
+    public int ResultRetentionDays { get; set; } = 2;
 }
 
 /// <summary>An inspector's override, kept beside the computed rating, never instead of it.</summary>

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json;
+using Dashboard.Api.Shared;
+using Dashboard.Data.Catalogue;
+using Dashboard.Data.Scorecard;
+
+namespace Dashboard.Api.Targets;
+
+/// <summary>An inspector's override of a computed rating.</summary>
+/// <example>{"regionCode":"320583","targetId":"KS-PUBLIC-ABSORPTION-2023","status":"AmberGreen","reason":"9月新建学校已投用，秋季学期数据尚未上报。","validFrom":"2023-06-30"}</example>
+/// <param name="RegionCode">The region judged.</param>
+/// <param name="TargetId">The target it is judged against.</param>
+/// <param name="Status">The status the inspector judges right: Green, AmberGreen, AmberRed, Red, Met, Missed or NoData.</param>
+/// <param name="Reason">Why (required; shown beside the computed rating and in reports).</param>
+/// <param name="ValidFrom">The first as-of date it applies to (yyyy-MM-dd; default: today, China time).</param>
+public sealed record OverrideInput(string? RegionCode, string? TargetId, string? Status, string? Reason, string? ValidFrom);
+
+internal static class OverrideEndpoints
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static void MapOverrides(this IEndpointRouteBuilder app)
+    {
+        var overrides = app.MapGroup("/api/overrides").WithTags("Rating overrides");
+
+        overrides.MapPost("/", AddAsync)
+            .WithName("AddOverride")
+            .WithSummary("Override a computed rating, with a reason")
+            .WithDescription("The override is kept beside the computed rating, never instead of it, and applies from validFrom on. The reason is required. 400 names the field; 404 when the region or target does not exist.")
+            .Accepts<OverrideInput>("application/json")
+            .Produces<StoredOverride>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        overrides.MapGet("/", ListAsync)
+            .WithName("ListOverrides")
+            .WithSummary("List the overrides of a region, newest first")
+            .WithDescription("Every override ever made for the region (optionally against one target), newest first; the newest valid one is the one shown. 400 when regionCode is missing.")
+            .Produces<IReadOnlyList<StoredOverride>>(StatusCodes.Status200OK)
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<IResult> ListAsync(string? regionCode, string? targetId, OverrideStore store, CancellationToken ct) =>
+        string.IsNullOrWhiteSpace(regionCode)
+            ? ApiProblems.BadParameter("regionCode", "regionCode is required.")
+            : TypedResults.Ok(await store.ListAsync(regionCode.Trim(), string.IsNullOrWhiteSpace(targetId) ? null : targetId.Trim(), ct));
+
+    private static async Task<IResult> AddAsync(HttpContext context, OverrideStore store, CatalogueStore catalogue, TargetStore targets,
+        ScorecardResultStore results, TimeProvider clock, CancellationToken ct)
+    {
+        if (!context.Request.HasJsonContentType())
+            return ApiProblems.BadParameter("body", "Send the override as JSON (Content-Type: application/json).");
+        OverrideInput? input;
+        try
+        {
+            input = await JsonSerializer.DeserializeAsync<OverrideInput>(context.Request.Body, Json, ct);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
+            return ApiProblems.BadParameter(field, $"{field}: not valid JSON of the expected type.");
+        }
+        if (input is null) return ApiProblems.BadParameter("body", "The body is empty; send the override as a JSON object.");
+        if (string.IsNullOrWhiteSpace(input.RegionCode)) return ApiProblems.BadParameter("regionCode", "regionCode is required.");
+        if (string.IsNullOrWhiteSpace(input.TargetId)) return ApiProblems.BadParameter("targetId", "targetId is required.");
+        if (string.IsNullOrWhiteSpace(input.Reason)) return ApiProblems.BadParameter("reason", "reason is required: say why the computed rating is not right.");
+        if (input.Reason.Length > 2000) return ApiProblems.BadParameter("reason", "reason: at most 2000 characters.");
+        if (input.Status is not { Length: > 0 } statusText || char.IsAsciiDigit(statusText[0]) || statusText[0] == '-'
+            || !Enum.TryParse<ScorecardStatus>(statusText, ignoreCase: true, out var status) || !Enum.IsDefined(status))
+            return ApiProblems.BadParameter("status", $"status: must be one of {string.Join(", ", Enum.GetNames<ScorecardStatus>())}.");
+        DateOnly validFrom;
+        if (string.IsNullOrWhiteSpace(input.ValidFrom)) validFrom = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8));
+        else if (!DateOnly.TryParseExact(input.ValidFrom.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out validFrom))
+            return ApiProblems.BadParameter("validFrom", $"validFrom: '{input.ValidFrom}' is not a date written yyyy-MM-dd.");
+
+        var regionCode = input.RegionCode.Trim();
+        var targetId = input.TargetId.Trim();
+        if (await catalogue.FindRegionAsync(regionCode, ct) is null) return ApiProblems.NotFound("region", "regionCode", regionCode);
+        if ((await targets.GetHistoryAsync(targetId, ct)).Count == 0) return ApiProblems.NotFound("target", "targetId", targetId);
+
+        var author = TargetEndpoints.Author(context);
+        var reason = input.Reason.Trim();
+        await store.AddAsync(regionCode, targetId, status, reason, author, validFrom, ct);
+        results.Invalidate();
+        var stored = new StoredOverride(regionCode, targetId, new RatingOverride(status, reason, author, clock.GetUtcNow().UtcDateTime, validFrom));
+        return TypedResults.Created($"/api/overrides?regionCode={Uri.EscapeDataString(regionCode)}&targetId={Uri.EscapeDataString(targetId)}", stored);
+    }
+}
