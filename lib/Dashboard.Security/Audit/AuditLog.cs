@@ -65,13 +65,15 @@ public sealed class AuditLog(ClickHouseDatabase database, TimeProvider clock) : 
         if (query.Target is { } obj) { where.Add("object = @object"); p.Add("object", obj); }
         p.Add("limit", query.Limit);
         p.Add("offset", query.Offset);
+        // LIMIT 1 BY drops a retried insert's duplicate; after LIMIT BY, 18.16 accepts only the
+        // "LIMIT offset, count" spelling of paging (not "LIMIT n OFFSET m").
         var sql = $"""
             SELECT time, user, address, action, object, result, detail, event_id AS EventId
             FROM audit_log
             WHERE {string.Join(" AND ", where)}
             ORDER BY time DESC, event_id DESC
             LIMIT 1 BY event_id
-            LIMIT @limit OFFSET @offset
+            LIMIT @offset, @limit
             """;
         await using var c = await database.OpenAsync(cancellationToken);
         var rows = await c.QueryAsync<AuditRow>(new CommandDefinition(sql, p, cancellationToken: cancellationToken));

@@ -166,7 +166,7 @@ public sealed class UserStore(OperationalDatabase database, IAuditSink audit, Ti
         if (errors.Count == 0)
         {
             var previous = await c.QueryAsync<string>(new CommandDefinition(
-                "SELECT password_hash FROM password_history WHERE user_id = @userId ORDER BY changed_at DESC LIMIT @n",
+                "SELECT password_hash FROM password_history WHERE user_id = @userId ORDER BY seq DESC LIMIT @n",
                 new { userId, n = (long)Math.Max(0, options.PasswordHistory - 1) }, cancellationToken: cancellationToken));
             if (previous.Prepend(row.PasswordHash).Any(h => PasswordHashing.Verify(h, newPassword) != PasswordVerification.Failed))
                 errors.Add(PasswordPolicy.Reused);
@@ -200,13 +200,13 @@ public sealed class UserStore(OperationalDatabase database, IAuditSink audit, Ti
     {
         var now = UnixTime.Now(clock);
         await using var tx = await database.BeginWriteAsync(c, ct);
-        await c.ExecuteAsync(new CommandDefinition("INSERT INTO password_history (user_id, password_hash, changed_at) VALUES (@id, @hash, @at)",
-            new { id = row.Id, hash = row.PasswordHash, at = row.PasswordChangedAt }, tx, cancellationToken: ct));
+        var seq = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(seq), 0) + 1 FROM password_history WHERE user_id = @id",
+            new { id = row.Id }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition("INSERT INTO password_history (user_id, seq, password_hash, changed_at) VALUES (@id, @seq, @hash, @at)",
+            new { id = row.Id, seq, hash = row.PasswordHash, at = row.PasswordChangedAt }, tx, cancellationToken: ct));
         // Keep only what the history check reads.
-        await c.ExecuteAsync(new CommandDefinition("""
-            DELETE FROM password_history WHERE user_id = @id AND changed_at NOT IN
-              (SELECT changed_at FROM password_history WHERE user_id = @id ORDER BY changed_at DESC LIMIT @keep)
-            """, new { id = row.Id, keep = (long)options.PasswordHistory }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM password_history WHERE user_id = @id AND seq <= @oldest",
+            new { id = row.Id, oldest = seq - options.PasswordHistory }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("""
             UPDATE users SET password_hash = @hash, password_changed_at = @now, must_change_password = @must, failed_count = 0, locked_until = NULL
             WHERE id = @id

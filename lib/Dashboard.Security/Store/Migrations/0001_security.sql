@@ -31,14 +31,15 @@ CREATE TABLE user_regions
     PRIMARY KEY (user_id, region_code)
 );
 
--- Previous password hashes, newest first by changed_at, so a change can refuse the last N.
+-- Previous password hashes, newest = highest seq (times can tie), so a change can refuse the last N.
 CREATE TABLE password_history
 (
     user_id       TEXT NOT NULL REFERENCES users (id),
+    seq           BIGINT NOT NULL,
     password_hash TEXT NOT NULL,
-    changed_at    BIGINT NOT NULL
+    changed_at    BIGINT NOT NULL,
+    PRIMARY KEY (user_id, seq)
 );
-CREATE INDEX ix_password_history_user ON password_history (user_id, changed_at);
 
 -- Sessions are keyed by the SHA-256 of the bearer token: a copy of this table cannot be replayed.
 CREATE TABLE sessions
