@@ -8,3 +8,19 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 "$repo/scripts/clickhouse.sh" install
+
+# The OData client test (tests/Dashboard.Api.Tests/ODataClient) runs a third-party OData client under node.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "[prerequisites] installing nodejs and npm" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+fi
+odata_client="$repo/tests/odata-client"
+# Reinstalled when missing or when the lock file changed since the last install (npm ci pins it exactly).
+if [ ! -d "$odata_client/node_modules" ] || [ "$odata_client/package-lock.json" -nt "$odata_client/node_modules" ]; then
+  echo "[prerequisites] installing the OData client test's npm packages" >&2
+  (cd "$odata_client" && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$odata_client/node_modules"
+fi
