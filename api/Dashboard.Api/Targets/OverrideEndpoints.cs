@@ -7,12 +7,11 @@ using Dashboard.Data.Scorecard;
 namespace Dashboard.Api.Targets;
 
 /// <summary>An inspector's override of a computed rating.</summary>
-/// <example>{"regionCode":"320583","targetId":"KS-PUBLIC-ABSORPTION-2023","status":"AmberGreen","reason":"9月新建学校已投用，秋季学期数据尚未上报。","validFrom":"2023-06-30"}</example>
-/// <param name="RegionCode">The region judged.</param>
-/// <param name="TargetId">The target it is judged against.</param>
-/// <param name="Status">The status the inspector judges right: Green, AmberGreen, AmberRed, Red, Met, Missed or NoData.</param>
-/// <param name="Reason">Why (required; shown beside the computed rating and in reports).</param>
-/// <param name="ValidFrom">The first as-of date it applies to (yyyy-MM-dd; default: today, China time).</param>
+/// <param name="RegionCode" example="320583">The region judged.</param>
+/// <param name="TargetId" example="KS-PUBLIC-ABSORPTION-2023">The target it is judged against.</param>
+/// <param name="Status" example="AmberGreen">The status the inspector judges right: Green, AmberGreen, AmberRed, Red, Met, Missed or NoData.</param>
+/// <param name="Reason" example="9月新建学校已投用，秋季学期数据尚未上报。">Why (required; shown beside the computed rating and in reports).</param>
+/// <param name="ValidFrom" example="2023-06-30">The first as-of date it applies to (yyyy-MM-dd; default: today, China time).</param>
 public sealed record OverrideInput(string? RegionCode, string? TargetId, string? Status, string? Reason, string? ValidFrom);
 
 internal static class OverrideEndpoints

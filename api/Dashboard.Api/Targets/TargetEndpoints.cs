@@ -11,20 +11,19 @@ namespace Dashboard.Api.Targets;
 /// A target as written by an administrator: every field of the policy sentence. Enumerations and dates are
 /// strings here so that a wrong one gets a 400 naming the field rather than a generic body error.
 /// </summary>
-/// <example>{"regionCode":"320583","indicatorCode":"PUBLIC_ABSORPTION","kind":"Level","comparator":"ge","value":0.9,"startDate":"2021-09-01","deadline":"2023-12-31","document":"昆山市随迁子女教育实施方案.txt","clause":"到2023年，随迁子女在公办学校就读比例达到90%。","responsibleUnits":["市教育局"],"changeNote":"按2024年修订稿调整"}</example>
-/// <param name="Id">The target id (create only; at most 64 characters). Edits take the id from the URL.</param>
-/// <param name="RegionCode">The region the target is set for (must exist).</param>
-/// <param name="IndicatorCode">The indicator measured (must exist).</param>
-/// <param name="Kind">Level, ChangeFromBaseline, Cumulative, Ceiling or Maintain.</param>
-/// <param name="Comparator">ge, gt, le or lt.</param>
-/// <param name="Value">The target value; ratio indicators as fractions (0.9, not 90).</param>
-/// <param name="StartDate">First day the target counts from (yyyy-MM-dd).</param>
-/// <param name="Deadline">The deadline (yyyy-MM-dd), after the start date.</param>
-/// <param name="BaselinePeriod">First day of the baseline period (yyyy-MM-dd), required for ChangeFromBaseline and a period start of the indicator's periodicity.</param>
-/// <param name="Document">The policy document's file name.</param>
-/// <param name="Clause">The clause, quoted verbatim.</param>
+/// <param name="Id" example="KS-PUBLIC-ABSORPTION-2023">The target id (create only; at most 64 characters). Edits take the id from the URL.</param>
+/// <param name="RegionCode" example="320583">The region the target is set for (must exist).</param>
+/// <param name="IndicatorCode" example="PUBLIC_ABSORPTION">The indicator measured (must exist).</param>
+/// <param name="Kind" example="Level">Level, ChangeFromBaseline, Cumulative, Ceiling or Maintain.</param>
+/// <param name="Comparator" example="ge">ge, gt, le or lt.</param>
+/// <param name="Value" example="0.9">The target value; ratio indicators as fractions (0.9, not 90).</param>
+/// <param name="StartDate" example="2021-09-01">First day the target counts from (yyyy-MM-dd).</param>
+/// <param name="Deadline" example="2023-12-31">The deadline (yyyy-MM-dd), after the start date.</param>
+/// <param name="BaselinePeriod" example="2021-09-01">First day of the baseline period (yyyy-MM-dd), required for ChangeFromBaseline and a period start of the indicator's periodicity.</param>
+/// <param name="Document" example="昆山市随迁子女教育实施方案.txt">The policy document's file name.</param>
+/// <param name="Clause" example="到2023年，随迁子女在公办学校就读比例达到90%。">The clause, quoted verbatim.</param>
 /// <param name="ResponsibleUnits">The units the clause names.</param>
-/// <param name="ChangeNote">Why this version was made (required for an edit).</param>
+/// <param name="ChangeNote" example="按2024年修订稿调整">Why this version was made (required for an edit).</param>
 public sealed record TargetInput(
     string? Id, string? RegionCode, string? IndicatorCode, string? Kind, string? Comparator, decimal? Value, string? StartDate,
     string? Deadline, string? BaselinePeriod, string? Document, string? Clause, IReadOnlyList<string>? ResponsibleUnits, string? ChangeNote);

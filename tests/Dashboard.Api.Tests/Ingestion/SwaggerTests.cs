@@ -14,6 +14,11 @@ public sealed class SwaggerTests
         ("get", "/api/runs/{id}/rejections"),
         ("post", "/api/sources/{id}/uploads"),
         ("get", "/api/uploads/template.csv"),
+        ("get", "/api/targets/{id}"),
+        ("post", "/api/targets"),
+        ("put", "/api/targets/{id}"),
+        ("post", "/api/overrides"),
+        ("get", "/api/overrides"),
     ];
 
     private static async Task<JsonElement> SwaggerAsync()
@@ -51,6 +56,10 @@ public sealed class SwaggerTests
         Assert.Equal(1, limit.GetProperty("minimum").GetInt32());
         Assert.Equal(500, limit.GetProperty("maximum").GetInt32());
         Assert.Equal(50, limit.GetProperty("default").GetInt32());
+
+        var target = (await SwaggerAsync()).GetProperty("components").GetProperty("schemas").GetProperty("TargetInput").GetProperty("properties");
+        Assert.Equal("PUBLIC_ABSORPTION", target.GetProperty("indicatorCode").GetProperty("example").GetString());
+        Assert.Equal("ge", target.GetProperty("comparator").GetProperty("example").GetString());
 
         var content = paths.GetProperty("/api/sources/{id}/uploads").GetProperty("post").GetProperty("requestBody").GetProperty("content");
         Assert.True(content.TryGetProperty("multipart/form-data", out _), content.ToString());
