@@ -94,6 +94,7 @@ cat <<TXT
 The platform is up.
   api health   http://127.0.0.1:$API_PORT/health
   Swagger UI   http://127.0.0.1:$API_PORT/swagger
+  OData        http://127.0.0.1:$API_PORT/odata   (e.g. /odata/Scorecard?asOf=2025-12-31&\$filter=Status eq 'Red'; Excel: 数据 → 自 OData 数据馈送)
   jobs health  http://127.0.0.1:$JOBS_PORT/health
   simulator    http://127.0.0.1:$SIM_PORT/v1/sources   (drop CSV/XLSX files for 太仓 into $drop)
   ClickHouse   http://127.0.0.1:${CH_HTTP_PORT:-8123}  (user dashboard, password in .local/clickhouse/password)
