@@ -9,6 +9,20 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 "$repo/scripts/clickhouse.sh" install
 
+# Report tests convert bulletins to PDF (LibreOffice) and render pages (poppler); without a CJK font every
+# Chinese character comes out as a box.
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "[prerequisites] installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 # The OData client test (tests/Dashboard.Api.Tests/ODataClient) runs a third-party OData client under node.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "[prerequisites] installing nodejs and npm" >&2
