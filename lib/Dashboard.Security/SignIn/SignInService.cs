@@ -77,11 +77,12 @@ public sealed class SignInService(OperationalDatabase database, UserStore users,
         var verification = PasswordHashing.Verify(row.PasswordHash, password);
         if (verification == PasswordVerification.Failed)
         {
+            // One atomic increment (RETURNING: SQLite 3.35+ and PostgreSQL), so concurrent failures all count.
             // A lock that has run out starts the count afresh.
             var failures = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
                 UPDATE users SET failed_count = CASE WHEN locked_until IS NULL THEN failed_count + 1 ELSE 1 END, locked_until = NULL
-                WHERE id = @id;
-                SELECT failed_count FROM users WHERE id = @id
+                WHERE id = @id
+                RETURNING failed_count
                 """, new { id = row.Id }, cancellationToken: cancellationToken));
             if (failures >= options.LockoutFailures)
             {
