@@ -70,7 +70,8 @@ public sealed class ReportService(ScorecardEngine engine, CatalogueStore catalog
     /// report, freezes the snapshot, renders DOCX, XLSX and HTML, and stores all of it.
     /// </summary>
     /// <exception cref="KeyNotFoundException">The city does not exist.</exception>
-    /// <exception cref="ReportExistsException">Another generation took the same number at the same time; retry.</exception>
+    /// <exception cref="ReportExistsException">The id is taken (another generation for the city ran at the same time); retry.</exception>
+    /// <remarks>Run one generation per city at a time: the store's existence check is not atomic.</remarks>
     public async Task<GeneratedReport> GenerateAsync(string cityCode, DateOnly asOf, string generatedBy, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cityCode);
@@ -80,7 +81,9 @@ public sealed class ReportService(ScorecardEngine engine, CatalogueStore catalog
         now = DateTime.SpecifyKind(now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)), DateTimeKind.Utc);
         var year = DateOnly.FromDateTime(now.AddHours(8)).Year;
 
-        var previous = await store.GetLatestAsync(cityCode, ct);
+        // The previous report is the latest one as of this date or earlier: a back-dated report compares with
+        // what came before it, not with a later bulletin.
+        var previous = await store.GetLatestAsync(cityCode, asOf, ct);
         // The scorecard and the catalogue details the bulletin prints are independent reads. The previous
         // report's as-of date is evaluated again on today's data only to detect restatements: one more
         // engine call per report, never one per row.

@@ -115,6 +115,12 @@ public sealed class RestatementTests(ReportsFixture fx)
         Assert.Equal((DifferenceKind.RatingChanged, ScorecardStatus.Red, ScorecardStatus.Green, 0.06m), (b.Kind, b.StatusBefore, b.StatusAfter, b.Delta));
         Assert.Equal(2, comparison.RatingChanges.Count);
 
+        // A back-dated report compares with what came before its as-of date: nothing here.
+        var backDated = await service.GenerateAsync(city.Code, new DateOnly(2023, 6, 15), "test-job", CancellationToken.None);
+        Assert.Null(backDated.Snapshot.PreviousReportId);
+        Assert.Equal(3, backDated.Snapshot.Number);
+        Assert.Equal([second.Snapshot.Id, first.Snapshot.Id, backDated.Snapshot.Id], (await service.ListAsync(city.Code, CancellationToken.None)).Select(r => r.Id));
+
         var other = await City.HandWorkedAsync(fx, "S04");
         var foreign = await service.GenerateAsync(other.Code, July, "test-job", CancellationToken.None);
         Assert.Throws<ArgumentException>(() => ReportService.Compare(first.Snapshot, foreign.Snapshot));

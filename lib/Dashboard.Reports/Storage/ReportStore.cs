@@ -93,13 +93,13 @@ public sealed class ReportStore(ClickHouseDatabase database)
         return json is null ? null : Verified(json);
     }
 
-    /// <summary>The city's latest report (highest as-of date, then latest generated), or null.</summary>
-    public async Task<ReportSnapshot?> GetLatestAsync(string cityCode, CancellationToken ct)
+    /// <summary>The city's latest report as of <paramref name="asOf"/> or earlier (highest as-of date, then latest generated), or null.</summary>
+    public async Task<ReportSnapshot?> GetLatestAsync(string cityCode, DateOnly asOf, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
         var json = await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT snapshot FROM reports WHERE city_code = @cityCode ORDER BY as_of DESC, generated_at DESC, id DESC LIMIT 1",
-            new { cityCode }, cancellationToken: ct));
+            "SELECT snapshot FROM reports WHERE city_code = @cityCode AND as_of <= @asOf ORDER BY as_of DESC, generated_at DESC, id DESC LIMIT 1",
+            new { cityCode, asOf }, cancellationToken: ct));
         return json is null ? null : Verified(json);
     }
 
