@@ -1,0 +1,79 @@
+using Dashboard.Data.Storage;
+using Dashboard.Security;
+using Dashboard.Security.Store;
+using Dashboard.Web.Api;
+using Dashboard.Web.Security;
+using Microsoft.AspNetCore.Authentication;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Sign-in, sessions, cases and accounts live in the operational store (section Security). The audit sink
+// of lib/Dashboard.Security writes to ClickHouse's audit_log: that is the web's only ClickHouse use (no
+// dashboard data is read from there; every number comes through the api).
+builder.Services.AddSingleton(_ => new ClickHouseDatabase(builder.Configuration.GetConnectionString("ClickHouse")
+    ?? throw new InvalidOperationException("ConnectionStrings:ClickHouse is required for the audit trail.")));
+builder.Services.AddDashboardSecurity(builder.Configuration);
+
+builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection("Api"))
+    .Validate(o => o.BaseUrl is { IsAbsoluteUri: true }, "Api:BaseUrl must be an absolute URL of the api.").ValidateOnStart();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddTransient<SessionTokenHandler>();
+builder.Services.AddHttpClient<ApiClient>((sp, http) =>
+{
+    var baseUrl = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.BaseUrl!;
+    http.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+    http.Timeout = TimeSpan.FromSeconds(60);
+}).AddHttpMessageHandler<SessionTokenHandler>();
+
+builder.Services.AddAuthentication(SessionDefaults.Scheme)
+    .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionDefaults.Scheme, null);
+builder.Services.AddAuthorization(o =>
+{
+    Policies.Add(o);
+    o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+});
+builder.Services.AddRazorPages(o =>
+{
+    // Deny by default: every page needs a signed-in user, then its folder's role policy.
+    o.Conventions.AuthorizeFolder("/");
+    o.Conventions.AllowAnonymousToPage("/Account/SignIn");
+    o.Conventions.AllowAnonymousToPage("/Error");
+    o.Conventions.AuthorizeFolder("/Overview", Policies.ReadDashboards);
+    o.Conventions.AuthorizeFolder("/Regions", Policies.ReadDashboards);
+    o.Conventions.AuthorizeFolder("/Indicators", Policies.ReadDashboards);
+    o.Conventions.AuthorizeFolder("/Runs", Policies.ReadDashboards);
+    o.Conventions.AuthorizeFolder("/Data", Policies.OperateData);
+    o.Conventions.AuthorizeFolder("/Audit", Policies.ReadAudit);
+    o.Conventions.AuthorizeFolder("/Users", Policies.ManageUsers);
+    o.Conventions.AuthorizePage("/Targets/Edit", Policies.EditTargets);
+});
+builder.Services.AddAntiforgery(o =>
+{
+    o.Cookie.Name = "dashboard_af";
+    o.Cookie.SameSite = SameSiteMode.Strict;
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+});
+
+var app = builder.Build();
+
+// The operational store's schema is applied (idempotently) before the first request.
+await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync(CancellationToken.None);
+
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error");
+    app.UseHsts();
+}
+app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseMustChangePassword();
+app.UseAuthorization();
+app.MapRazorPages();
+
+await app.RunAsync();
+
+/// <summary>Entry point, public so browser tests can host the web.</summary>
+public partial class Program;
