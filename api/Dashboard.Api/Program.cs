@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Dashboard.Api.Health;
 using Dashboard.Api.OData;
 using Dashboard.Api.Runs;
+using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
 using Dashboard.Api.Sources;
 using Dashboard.Api.Targets;
@@ -16,6 +17,7 @@ builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddODataService(builder.Configuration);
 builder.Services.AddSingleton<TargetStore>();
 builder.Services.AddSingleton<OverrideStore>();
+builder.Services.AddApiSecurity(builder.Configuration);
 builder.Services.AddProblemDetails();
 // JSON is camelCase (the web default); enums travel as their names (Status "Succeeded", Kind "Http").
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -28,6 +30,13 @@ builder.Services.AddSwaggerGen(o =>
     o.SupportNonNullableReferenceTypes();
     o.OperationFilter<IntegerQueryOperationFilter>();
     o.OperationFilter<FileUploadOperationFilter>();
+    o.AddSecurityDefinition("Bearer", new Microsoft.OpenApi.OpenApiSecurityScheme
+    {
+        Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+        Scheme = "bearer",
+        Description = "A personal API key (dsk_…, from POST /api/me/api-keys) or a web session token. Every operation except /health needs one.",
+    });
+    o.AddSecurityRequirement(doc => new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("Bearer", doc)] = [] });
 });
 
 var app = builder.Build();
@@ -36,10 +45,14 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
+app.UseSecurityHeaders();
 app.UseSwagger();
 app.UseSwaggerUI(o => o.DocumentTitle = "教育督导分析平台 API");
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().AllowAnonymous();
 app.MapHealth();
 app.MapSources();
 app.MapRuns();
@@ -47,7 +60,9 @@ app.MapUploads();
 app.MapTargets();
 app.MapOverrides();
 app.MapOData();
+app.MapAccounts();
 
+await app.MigrateOperationalStoreAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();
 
 /// <summary>Entry point, public so integration tests can host the api.</summary>

@@ -49,6 +49,10 @@ function recordingHttpClient(log) {
     ...inner,
     request(request, success, error) {
       log.push(request.requestUri);
+      // The api needs a bearer token (an API key); it comes from the environment, never the command line.
+      if (process.env.ODATA_BEARER_TOKEN) {
+        request.headers = { ...(request.headers || {}), Authorization: `Bearer ${process.env.ODATA_BEARER_TOKEN}` };
+      }
       return inner.request(request, success, error);
     },
   };
@@ -56,7 +60,7 @@ function recordingHttpClient(log) {
 
 function read(url, handler, httpClient, metadata) {
   return new Promise((resolve, reject) => {
-    oData.read(url, (data, response) => resolve({ data, response }), reject, handler, httpClient, metadata);
+    oData.read(url, (data, response) => resolve({ data, response }), reject, handler, httpClient ?? recordingHttpClient([]), metadata);
   });
 }
 

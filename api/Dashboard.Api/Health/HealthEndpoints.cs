@@ -33,6 +33,7 @@ internal static class HealthEndpoints
 {
     public static void MapHealth(this IEndpointRouteBuilder app) =>
         app.MapGet("/health", GetHealthAsync)
+            .AllowAnonymous()
             .WithName("GetHealth")
             .WithTags("Health")
             .WithSummary("ClickHouse reachability and migration state")

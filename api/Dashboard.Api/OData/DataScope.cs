@@ -16,8 +16,11 @@ public sealed record DataScope(IReadOnlyList<string> RegionRoots, IReadOnlyList<
     /// </summary>
     public SqlCondition? ConditionFor(string entitySet) => entitySet switch
     {
-        "Regions" => InRegions("code"),
-        "Targets" or "Observations" or "Scorecard" => InRegions("region_code"),
+        // Regions and targets above the jurisdiction are context a user needs (the city's name, the city
+        // targets their district inherits); observations and scorecard rows are only those inside it.
+        "Regions" => InRegionsOrAbove("code"),
+        "Targets" => InRegionsOrAbove("region_code"),
+        "Observations" or "Scorecard" => InRegions("region_code"),
         "Rejections" => new SqlCondition(
             "region_code IN (SELECT region_code FROM region_closure WHERE ancestor_code IN @scopeRoots) OR source_id IN @scopeSources",
             new Dictionary<string, object?>(StringComparer.Ordinal) { ["scopeRoots"] = RegionRoots.ToArray(), ["scopeSources"] = SourceIds.ToArray() }),
@@ -25,6 +28,11 @@ public sealed record DataScope(IReadOnlyList<string> RegionRoots, IReadOnlyList<
             new Dictionary<string, object?>(StringComparer.Ordinal) { ["scopeSources"] = SourceIds.ToArray() }),
         _ => null,
     };
+
+    private SqlCondition InRegionsOrAbove(string column) => new(
+        column + " IN (SELECT region_code FROM region_closure WHERE ancestor_code IN @scopeRoots) OR " +
+        column + " IN (SELECT ancestor_code FROM region_closure WHERE region_code IN @scopeRoots)",
+        new Dictionary<string, object?>(StringComparer.Ordinal) { ["scopeRoots"] = RegionRoots.ToArray() });
 
     private SqlCondition InRegions(string column) => new(
         column + " IN (SELECT region_code FROM region_closure WHERE ancestor_code IN @scopeRoots)",

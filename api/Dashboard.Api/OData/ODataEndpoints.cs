@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using Dashboard.Api.Security;
 using Dashboard.ClickHouse.Ado;
 using Dashboard.Data.Catalogue;
 using Dashboard.Data.Scorecard;
 using Dashboard.Data.Storage;
 using Dashboard.OData.Model;
 using Dashboard.OData.Translation;
+using Dashboard.Security.Audit;
+using Dashboard.Security.Users;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.OData.Edm;
@@ -29,7 +32,8 @@ internal static class ODataEndpoints
 
     public static IEndpointRouteBuilder MapOData(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Prefix).ExcludeFromDescription();
+        // Any signed-in caller may read the service document and $metadata; each set checks its own policy.
+        var group = app.MapGroup(Prefix).ExcludeFromDescription().RequireAuthorization().RequireRateLimiting(ApiSecurity.ODataRateLimit);
         group.MapGet("", ServiceDocumentAsync);
         group.MapGet("/$metadata", MetadataAsync);
         group.MapGet("/{**path}", QueryAsync);
@@ -63,7 +67,7 @@ internal static class ODataEndpoints
 
     private static async Task QueryAsync(HttpContext context, ODataSqlTranslator translator, ClickHouseDatabase database,
         ScorecardResultStore scorecards, CatalogueStore catalogue, IOptions<ODataApiOptions> options, TimeProvider clock,
-        ILoggerFactory loggers, CancellationToken ct)
+        ScopeResolver scopes, ApiAudit audit, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("Dashboard.Api.OData");
         var request = context.Request;
@@ -77,8 +81,18 @@ internal static class ODataEndpoints
             return;
         }
 
-        // Jurisdiction: the sign-in layer supplies the caller's scope; without it everything is readable.
-        var scope = context.Features.Get<DataScope>();
+        // The audit trail is the audit administrator's alone; every other set is indicator data.
+        var principal = (SecurityPrincipal)context.Items[TokenAuthenticationHandler.PrincipalItem]!;
+        var policy = map.EntitySet == EntitySetMaps.AuditEvents.EntitySet ? Policies.ReadAudit : Policies.ReadData;
+        if (!Policies.Allows(policy, principal.Roles))
+        {
+            await audit.DeniedAsync(context, $"role may not read {map.EntitySet}", ct);
+            await ODataJson.WriteErrorAsync(context.Response, StatusCodes.Status403Forbidden, "Forbidden",
+                $"Your role may not read {map.EntitySet}.", ct);
+            return;
+        }
+        // Jurisdiction: a code-built condition ANDed before anything the query says (the audit trail has no region).
+        DataScope? scope = policy == Policies.ReadAudit ? null : (await scopes.ForRequestAsync(context)).Scope;
         var condition = scope?.ConditionFor(map.EntitySet);
         string? source = null;
         string? snapshotId = null;
@@ -106,6 +120,8 @@ internal static class ODataEndpoints
         catch (ODataTranslationException ex)
         {
             logger.LogInformation("Refused OData query on {EntitySet}: {Code} {Message}", map.EntitySet, ex.Code, ex.Message);
+            await audit.WriteAsync(context, AuditAction.QueryRejected, map.EntitySet, AuditResult.Failure,
+                ex.Code + ": " + ex.Message + " | " + relative, ct);
             await ODataJson.WriteErrorAsync(context.Response, StatusCodes.Status400BadRequest, ex.Code, ex.Message, ct);
             return;
         }

@@ -1,3 +1,4 @@
+using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
 using Dashboard.Data.Ingestion;
 
@@ -10,7 +11,7 @@ internal static class RunEndpoints
 
     public static void MapRuns(this IEndpointRouteBuilder app)
     {
-        var runs = app.MapGroup("/api/runs").WithTags("Runs");
+        var runs = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(Policies.ReadData);
 
         runs.MapGet("/{id}", GetAsync)
             .WithName("GetRun")
@@ -30,14 +31,20 @@ internal static class RunEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> GetAsync(string id, IngestionStore store, CancellationToken ct) =>
-        await store.GetRunAsync(id, ct) is { } run ? TypedResults.Ok(run) : UnknownRun(id);
+    private static async Task<IResult> GetAsync(string id, HttpContext context, ScopeResolver scopes, ApiAudit audit, IngestionStore store, CancellationToken ct)
+    {
+        if (await store.GetRunAsync(id, ct) is not { } run) return UnknownRun(id);
+        if (!(await scopes.ForRequestAsync(context)).AllowsSource(run.SourceId)) return await Guard.OutsideAsync(context, audit, $"Run '{id}'", ct);
+        return TypedResults.Ok(run);
+    }
 
-    private static async Task<IResult> GetRejectionsAsync(string id, string? limit, string? offset, IngestionStore store, CancellationToken ct)
+    private static async Task<IResult> GetRejectionsAsync(string id, string? limit, string? offset, HttpContext context, ScopeResolver scopes, ApiAudit audit,
+        IngestionStore store, CancellationToken ct)
     {
         if (!RejectionsLimit.TryParse(limit, out var take, out var problem)) return problem;
         if (!RejectionsOffset.TryParse(offset, out var skip, out problem)) return problem;
-        if (await store.GetRunAsync(id, ct) is null) return UnknownRun(id);
+        if (await store.GetRunAsync(id, ct) is not { } run) return UnknownRun(id);
+        if (!(await scopes.ForRequestAsync(context)).AllowsSource(run.SourceId)) return await Guard.OutsideAsync(context, audit, $"Run '{id}'", ct);
         return TypedResults.Ok(await store.GetRejectionsAsync(id, take, skip, ct));
     }
 

@@ -1,3 +1,4 @@
+using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
 using Dashboard.Data.Ingestion;
 
@@ -36,7 +37,7 @@ internal static class SourceEndpoints
 
     public static void MapSources(this IEndpointRouteBuilder app)
     {
-        var sources = app.MapGroup("/api/sources").WithTags("Sources");
+        var sources = app.MapGroup("/api/sources").WithTags("Sources").RequireAuthorization(Policies.ReadData);
 
         sources.MapGet("/", ListAsync)
             .WithName("ListSources")
@@ -55,6 +56,7 @@ internal static class SourceEndpoints
             .WithName("RunSourceNow")
             .WithSummary("Run now: ask the jobs host to pull an HTTP source at once")
             .WithDescription("Records a run request (table run_requests) that the jobs host picks up; the run then appears under GET /api/sources/{id}/runs. 202 with the request id; 404 unknown source; 409 for a File source (upload its file instead) or a disabled source.")
+            .RequireAuthorization(Policies.SubmitData)
             .Produces<RunRequested>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -69,9 +71,10 @@ internal static class SourceEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> ListAsync(SourceRegistry registry, IngestionStore store, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext context, ScopeResolver scopes, SourceRegistry registry, IngestionStore store, CancellationToken ct)
     {
-        var all = registry.All;
+        var jurisdiction = await scopes.ForRequestAsync(context);
+        var all = registry.All.Where(s => jurisdiction.AllowsSource(s.Id)).ToList();
         var result = new SourceStatus[all.Count];
         // Two small queries per source; a few at a time keeps ClickHouse's concurrent-query budget for others.
         await Parallel.ForEachAsync(Enumerable.Range(0, all.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
@@ -79,29 +82,35 @@ internal static class SourceEndpoints
         return TypedResults.Ok(result);
     }
 
-    private static async Task<IResult> GetAsync(string id, SourceRegistry registry, IngestionStore store, CancellationToken ct) =>
-        registry.Find(id) is { } source
-            ? TypedResults.Ok(await StatusAsync(source, store, ct))
-            : UnknownSource(id);
-
-    private static async Task<IResult> RunNowAsync(string id, SourceRegistry registry, IngestionStore store, ILogger<RunRequested> logger, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, ScopeResolver scopes, ApiAudit audit, SourceRegistry registry, IngestionStore store, CancellationToken ct)
     {
         if (registry.Find(id) is not { } source) return UnknownSource(id);
+        if (!(await scopes.ForRequestAsync(context)).AllowsSource(id)) return await Guard.OutsideAsync(context, audit, $"Source '{id}'", ct);
+        return TypedResults.Ok(await StatusAsync(source, store, ct));
+    }
+
+    private static async Task<IResult> RunNowAsync(string id, HttpContext context, ScopeResolver scopes, ApiAudit audit, SourceRegistry registry,
+        IngestionStore store, ILogger<RunRequested> logger, CancellationToken ct)
+    {
+        if (registry.Find(id) is not { } source) return UnknownSource(id);
+        if (!(await scopes.ForRequestAsync(context)).AllowsSource(id)) return await Guard.OutsideAsync(context, audit, $"Source '{id}'", ct);
         if (source.Kind != SourceKind.Http)
             return ApiProblems.Conflict("Not a pulled source",
                 $"Source '{id}' is a {source.Kind} source: its files are loaded from its drop folder or uploaded (POST /api/sources/{id}/uploads); there is no feed to pull now.");
         if (!source.Enabled)
             return ApiProblems.Conflict("Source disabled",
                 $"Source '{id}' is disabled (Enabled = false in its configuration): enable it before asking for a run.");
-        var requestId = await store.RequestRunAsync(id, requestedBy: "api", ct);
+        var requestId = await store.RequestRunAsync(id, requestedBy: context.User.Identity?.Name ?? "api", ct);
         logger.LogInformation("Run requested for source {SourceId}: request {RequestId}", id, requestId);
         return TypedResults.Accepted($"/api/sources/{Uri.EscapeDataString(id)}/runs", new RunRequested(requestId, id));
     }
 
-    private static async Task<IResult> GetRunsAsync(string id, string? limit, SourceRegistry registry, IngestionStore store, CancellationToken ct)
+    private static async Task<IResult> GetRunsAsync(string id, string? limit, HttpContext context, ScopeResolver scopes, ApiAudit audit,
+        SourceRegistry registry, IngestionStore store, CancellationToken ct)
     {
         if (!RunsLimit.TryParse(limit, out var n, out var problem)) return problem;
         if (registry.Find(id) is null) return UnknownSource(id);
+        if (!(await scopes.ForRequestAsync(context)).AllowsSource(id)) return await Guard.OutsideAsync(context, audit, $"Source '{id}'", ct);
         return TypedResults.Ok(await store.GetRunsAsync(id, n, ct));
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
+using Dashboard.Security.Audit;
 using Dashboard.Data.Catalogue;
 using Dashboard.Data.Scorecard;
 
@@ -20,12 +22,13 @@ internal static class OverrideEndpoints
 
     public static void MapOverrides(this IEndpointRouteBuilder app)
     {
-        var overrides = app.MapGroup("/api/overrides").WithTags("Rating overrides");
+        var overrides = app.MapGroup("/api/overrides").WithTags("Rating overrides").RequireAuthorization(Policies.ReadData);
 
         overrides.MapPost("/", AddAsync)
             .WithName("AddOverride")
             .WithSummary("Override a computed rating, with a reason")
             .WithDescription("The override is kept beside the computed rating, never instead of it, and applies from validFrom on. The reason is required. 400 names the field; 404 when the region or target does not exist.")
+            .RequireAuthorization(Policies.OverrideRatings)
             .Accepts<OverrideInput>("application/json")
             .Produces<StoredOverride>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -39,13 +42,16 @@ internal static class OverrideEndpoints
             .ProducesValidationProblem();
     }
 
-    private static async Task<IResult> ListAsync(string? regionCode, string? targetId, OverrideStore store, CancellationToken ct) =>
-        string.IsNullOrWhiteSpace(regionCode)
-            ? ApiProblems.BadParameter("regionCode", "regionCode is required.")
-            : TypedResults.Ok(await store.ListAsync(regionCode.Trim(), string.IsNullOrWhiteSpace(targetId) ? null : targetId.Trim(), ct));
+    private static async Task<IResult> ListAsync(string? regionCode, string? targetId, HttpContext context, ScopeResolver scopes, ApiAudit audit,
+        OverrideStore store, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(regionCode)) return ApiProblems.BadParameter("regionCode", "regionCode is required.");
+        if (!(await scopes.ForRequestAsync(context)).Allows(regionCode.Trim())) return await Guard.OutsideAsync(context, audit, $"Region '{regionCode.Trim()}'", ct);
+        return TypedResults.Ok(await store.ListAsync(regionCode.Trim(), string.IsNullOrWhiteSpace(targetId) ? null : targetId.Trim(), ct));
+    }
 
     private static async Task<IResult> AddAsync(HttpContext context, OverrideStore store, CatalogueStore catalogue, TargetStore targets,
-        ScorecardResultStore results, TimeProvider clock, CancellationToken ct)
+        ScorecardResultStore results, ScopeResolver scopes, ApiAudit audit, TimeProvider clock, CancellationToken ct)
     {
         if (!context.Request.HasJsonContentType())
             return ApiProblems.BadParameter("body", "Send the override as JSON (Content-Type: application/json).");
@@ -76,11 +82,14 @@ internal static class OverrideEndpoints
         var targetId = input.TargetId.Trim();
         if (await catalogue.FindRegionAsync(regionCode, ct) is null) return ApiProblems.NotFound("region", "regionCode", regionCode);
         if ((await targets.GetHistoryAsync(targetId, ct)).Count == 0) return ApiProblems.NotFound("target", "targetId", targetId);
+        if (!(await scopes.ForRequestAsync(context)).Allows(regionCode)) return await Guard.OutsideAsync(context, audit, $"Region '{regionCode}'", ct);
 
         var author = TargetEndpoints.Author(context);
         var reason = input.Reason.Trim();
         await store.AddAsync(regionCode, targetId, status, reason, author, validFrom, ct);
         results.Invalidate();
+        await audit.WriteAsync(context, AuditAction.OverrideAdded, $"region {regionCode}, target {targetId}", AuditResult.Success,
+            $"{status} from {validFrom:yyyy-MM-dd}: {reason}", ct);
         var stored = new StoredOverride(regionCode, targetId, new RatingOverride(status, reason, author, clock.GetUtcNow().UtcDateTime, validFrom));
         return TypedResults.Created($"/api/overrides?regionCode={Uri.EscapeDataString(regionCode)}&targetId={Uri.EscapeDataString(targetId)}", stored);
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
+using Dashboard.Security.Audit;
 using Dashboard.Data.Catalogue;
 using Dashboard.Data.Periods;
 using Dashboard.Data.Scorecard;
@@ -34,7 +36,7 @@ internal static class TargetEndpoints
 
     public static void MapTargets(this IEndpointRouteBuilder app)
     {
-        var targets = app.MapGroup("/api/targets").WithTags("Targets");
+        var targets = app.MapGroup("/api/targets").WithTags("Targets").RequireAuthorization(Policies.ReadData);
 
         targets.MapGet("/{id}", GetAsync)
             .WithName("GetTarget")
@@ -47,6 +49,7 @@ internal static class TargetEndpoints
             .WithName("CreateTarget")
             .WithSummary("Create a target (version 1)")
             .WithDescription("Validated field by field and against the catalogue (region and indicator must exist; baselinePeriod must start a period of the indicator). 400 names the field; 409 when the id exists (edit it instead).")
+            .RequireAuthorization(Policies.EditTargets)
             .Accepts<TargetInput>("application/json")
             .Produces<TargetVersion>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -56,6 +59,7 @@ internal static class TargetEndpoints
             .WithName("EditTarget")
             .WithSummary("Edit a target: store the next version")
             .WithDescription("Nothing is overwritten: the edit becomes the next version with its author, time and change note (required), and the history keeps every earlier one. Same validation as create; 404 when the id does not exist.")
+            .RequireAuthorization(Policies.EditTargets)
             .Accepts<TargetInput>("application/json")
             .Produces<TargetVersion>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
@@ -68,17 +72,17 @@ internal static class TargetEndpoints
         return history.Count == 0 ? ApiProblems.NotFound("target", "id", id) : TypedResults.Ok(history);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, TargetStore store, CatalogueStore catalogue, ScorecardResultStore results, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext context, TargetStore store, CatalogueStore catalogue, ScorecardResultStore results, ScopeResolver scopes, ApiAudit audit, CancellationToken ct)
     {
         var (input, problem) = await ReadAsync(context, ct);
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(input!.Id)) return ApiProblems.BadParameter("id", "id is required to create a target.");
         if ((await store.GetHistoryAsync(input.Id, ct)).Count > 0)
             return ApiProblems.Conflict("Target exists", $"A target with id '{input.Id}' exists; edit it with PUT /api/targets/{input.Id}.");
-        return await SaveAsync(context, input.Id, input, store, catalogue, results, created: true, ct);
+        return await SaveAsync(context, input.Id, input, store, catalogue, results, scopes, audit, created: true, ct);
     }
 
-    private static async Task<IResult> EditAsync(string id, HttpContext context, TargetStore store, CatalogueStore catalogue, ScorecardResultStore results, CancellationToken ct)
+    private static async Task<IResult> EditAsync(string id, HttpContext context, TargetStore store, CatalogueStore catalogue, ScorecardResultStore results, ScopeResolver scopes, ApiAudit audit, CancellationToken ct)
     {
         var (input, problem) = await ReadAsync(context, ct);
         if (problem is not null) return problem;
@@ -86,10 +90,10 @@ internal static class TargetEndpoints
             return ApiProblems.BadParameter("id", $"The body's id '{bodyId}' differs from the URL's '{id}'; an id cannot change.");
         if ((await store.GetHistoryAsync(id, ct)).Count == 0) return ApiProblems.NotFound("target", "id", id);
         if (string.IsNullOrWhiteSpace(input.ChangeNote)) return ApiProblems.BadParameter("changeNote", "Say why the target changes (changeNote).");
-        return await SaveAsync(context, id, input, store, catalogue, results, created: false, ct);
+        return await SaveAsync(context, id, input, store, catalogue, results, scopes, audit, created: false, ct);
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext context, string id, TargetInput input, TargetStore store, CatalogueStore catalogue, ScorecardResultStore results, bool created, CancellationToken ct)
+    private static async Task<IResult> SaveAsync(HttpContext context, string id, TargetInput input, TargetStore store, CatalogueStore catalogue, ScorecardResultStore results, ScopeResolver scopes, ApiAudit audit, bool created, CancellationToken ct)
     {
         if (!TryEnum<TargetKind>(input.Kind, "kind", out var kind, out var problem)) return problem!;
         if (!TryEnum<Comparator>(input.Comparator, "comparator", out var comparator, out problem)) return problem!;
@@ -113,16 +117,26 @@ internal static class TargetEndpoints
 
         if (await catalogue.FindRegionAsync(target.RegionCode, ct) is null)
             return ApiProblems.BadParameter("regionCode", $"regionCode: there is no region '{target.RegionCode}'.");
+        if (!(await scopes.ForRequestAsync(context)).Allows(target.RegionCode))
+            return await Guard.OutsideAsync(context, audit, $"Region '{target.RegionCode}'", ct);
         var indicator = (await catalogue.GetIndicatorsAsync(ct)).FirstOrDefault(i => i.Code == target.IndicatorCode);
         if (indicator is null) return ApiProblems.BadParameter("indicatorCode", $"indicatorCode: there is no indicator '{target.IndicatorCode}'.");
         if (target.BaselinePeriod is { } b && PeriodCalendar.Start(indicator.Periodicity, b) != b)
             return ApiProblems.BadParameter("baselinePeriod",
                 $"baselinePeriod: {indicator.Code} is reported per {indicator.Periodicity}; {b:yyyy-MM-dd} is not the first day of one (that would be {PeriodCalendar.Start(indicator.Periodicity, b):yyyy-MM-dd}).");
 
+        var previous = created ? null : (await store.GetHistoryAsync(id, ct))[^1].Target;
+        if (previous is not null && !(await scopes.ForRequestAsync(context)).Allows(previous.RegionCode))
+            return await Guard.OutsideAsync(context, audit, $"Target '{id}' (region '{previous.RegionCode}')", ct);
         var stored = await store.SaveNewVersionAsync(target, author, input.ChangeNote?.Trim() ?? (created ? "created" : ""), ct);
         results.Invalidate();
+        await audit.WriteAsync(context, AuditAction.TargetEdited, $"target {id} v{stored.Target.Version}", AuditResult.Success,
+            previous is null ? "created: " + Describe(stored.Target) : Describe(previous) + " → " + Describe(stored.Target), ct);
         return created ? TypedResults.Created($"/api/targets/{Uri.EscapeDataString(id)}", stored) : TypedResults.Ok(stored);
     }
+
+    private static string Describe(Target t) => string.Create(CultureInfo.InvariantCulture,
+        $"{t.RegionCode} {t.IndicatorCode} {t.Kind} {t.Comparator} {t.Value} {t.StartDate:yyyy-MM-dd}..{t.Deadline:yyyy-MM-dd} baseline {t.BaselinePeriod?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-"}");
 
     /// <summary>Who makes the change: the signed-in user; until sign-in exists for the api, the caller is "api".</summary>
     internal static string Author(HttpContext context) => context.User.Identity?.Name is { Length: > 0 } name ? name : "api";

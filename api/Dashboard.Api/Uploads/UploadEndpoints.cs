@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
+using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
+using Dashboard.Security.Audit;
 using Dashboard.Api.Sources;
 using Dashboard.Data.Ingestion;
 using Microsoft.AspNetCore.Http.Features;
@@ -42,6 +44,7 @@ internal static class UploadEndpoints
                 "Rows outside the source's region are rejected. 200 with the run and each row's outcome when the file was read, " +
                 "even if rows were quarantined; 422 with the run and the reason (Chinese) when the file was refused whole; " +
                 "400 when the 'file' field is missing or not a .csv/.xlsx file; 413 past the size limit (Uploads:MaxBytes); 404 unknown source.")
+            .RequireAuthorization(Policies.SubmitData)
             .WithMetadata(new MultipartFileUpload(FileField,
                 "The .csv (UTF-8 or GB18030) or .xlsx file, header row first: region,indicator,period,numerator,denominator,value,revision,updatedAt."))
             .Produces<UploadResult>(StatusCodes.Status200OK)
@@ -60,10 +63,11 @@ internal static class UploadEndpoints
     }
 
     private static async Task<IResult> UploadAsync(
-        string id, HttpContext context, SourceRegistry registry, PullService pulls, IOptions<FileFeedOptions> options,
+        string id, HttpContext context, ScopeResolver scopes, ApiAudit audit, SourceRegistry registry, PullService pulls, IOptions<FileFeedOptions> options,
         ILogger<UploadResult> logger, CancellationToken ct)
     {
         if (registry.Find(id) is not { } source) return SourceEndpoints.UnknownSource(id);
+        if (!(await scopes.ForRequestAsync(context)).AllowsSource(id)) return await Guard.OutsideAsync(context, audit, $"Source '{id}'", ct);
         var limits = options.Value;
 
         var (file, fileName, problem) = await ReadFileAsync(context, limits, ct);
@@ -74,6 +78,9 @@ internal static class UploadEndpoints
             var (run, rows) = await pulls.LoadFileAsync(source.Id, source.RegionCode, file, fileName!, RunTrigger.Upload, limits, ct);
             logger.LogInformation("Upload {FileName} ({Bytes} bytes) for source {SourceId}: run {RunId} {Status}, {Loaded} loaded, {Rejected} rejected",
                 fileName, file.Length, source.Id, run.Id, run.Status, run.RowsLoaded, run.RowsRejected);
+            await audit.WriteAsync(context, AuditAction.Upload, $"source {source.Id}, run {run.Id}",
+                run.Status == RunStatus.Failed ? AuditResult.Failure : AuditResult.Success,
+                $"file {fileName}, {file.Length} bytes: {run.RowsLoaded} rows loaded, {run.RowsRejected} rejected", ct);
 
             if (run.Status != RunStatus.Failed) return TypedResults.Ok(new UploadResult(run, rows));
             // PullService reports a load that its storage interrupted as "stopped after N rows: …"; anything

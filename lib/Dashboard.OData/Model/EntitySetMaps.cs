@@ -149,8 +149,21 @@ public static class EntitySetMaps
         new("RejectedAt", Instant, "rejected_at"),
     ]);
 
-    /// <summary>Every entity set, in contract order.</summary>
-    public static IReadOnlyList<EntitySetMap> All { get; } = [Regions, Indicators, Targets, Observations, Scorecard, PullRuns, Rejections];
+    /// <summary>The audit trail (key EventId), readable by the audit administrator only (the api enforces it).</summary>
+    public static EntitySetMap AuditEvents { get; } = new("AuditEvents", "AuditEvent", "audit_log", ["EventId"],
+    [
+        new("EventId", Str, "event_id"),
+        new("Time", Instant, "time"),
+        new("User", Str, "user"),
+        new("Address", Str, "address"),
+        new("Action", Str, "action"),
+        new("Object", Str, "object"),
+        new("Result", Str, "result"),
+        new("Detail", Str, "detail"),
+    ]);
+
+    /// <summary>Every entity set: the contract's, in contract order, then the audit trail.</summary>
+    public static IReadOnlyList<EntitySetMap> All { get; } = [Regions, Indicators, Targets, Observations, Scorecard, PullRuns, Rejections, AuditEvents];
 
     /// <summary>Finds an entity set map by its set name (case-sensitive).</summary>
     public static EntitySetMap? Find(string entitySet) => All.FirstOrDefault(m => string.Equals(m.EntitySet, entitySet, StringComparison.Ordinal));

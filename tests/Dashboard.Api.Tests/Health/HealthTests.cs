@@ -69,10 +69,26 @@ public sealed class HealthTests
     }
 
     [Fact]
-    public async Task An_unknown_route_is_a_problem_details_404()
+    public async Task Without_a_token_every_route_but_health_is_a_problem_details_401()
     {
+        // Deny by default: even a route that does not exist tells an anonymous caller nothing but "authenticate".
         await using var factory = new ApiFactory();
         using var client = factory.CreateClient();
+        foreach (var path in new[] { "/nope", "/odata", "/odata/Observations", "/api/sources", "/api/me" })
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, path);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_a_problem_details_404_for_a_signed_in_caller()
+    {
+        await using var db = await Dashboard.Testing.TestDatabase.CreateAsync("apihealth", Dashboard.Testing.Schema.Full);
+        await using var factory = new ApiFactory(db.ConnectionString);
+        using var client = await factory.ClientAsAsync(Dashboard.Security.Roles.Role.Leader);
         using var response = await client.GetAsync(new Uri("/nope", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -48,8 +48,14 @@ public sealed class IngestionApiFixture : IAsyncLifetime
     {
         _db = await TestDatabase.CreateAsync("apiing", Schema.Full);
         Factory = new ApiFactory(_db.ConnectionString, Settings(DropFolder));
-        using var warm = Factory.CreateClient();
+        // The system administrator runs sources and uploads for every region.
+        _key = await Factory.KeyAsync(Dashboard.Security.Roles.Role.SystemAdmin);
     }
+
+    private string _key = "";
+
+    /// <summary>The user name behind <see cref="Client"/> (recorded as who asked for runs).</summary>
+    public const string UserName = "systemadmin-";
 
     public async Task DisposeAsync()
     {
@@ -58,7 +64,12 @@ public sealed class IngestionApiFixture : IAsyncLifetime
         Directory.Delete(DropFolder, recursive: true);
     }
 
-    public HttpClient Client() => Factory.CreateClient();
+    public HttpClient Client()
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
+        return client;
+    }
 
     public async Task<T> ScalarAsync<T>(string sql, object? args = null)
     {

@@ -64,7 +64,9 @@ public sealed class SourcesApiTests(IngestionApiFixture fx) : IClassFixture<Inge
         Assert.Equal($"/api/sources/{HttpSource}/runs", answer.Headers.Location?.OriginalString);
         var rows = await fx.QueryAsync<(string Source, string By)>(
             "SELECT source_id, requested_by FROM run_requests WHERE id = @requestId", new { requestId });
-        Assert.Equal([(HttpSource, "api")], rows);
+        var (source, by) = Assert.Single(rows);
+        Assert.Equal(HttpSource, source);
+        Assert.StartsWith(IngestionApiFixture.UserName, by, StringComparison.Ordinal); // the account that asked
     }
 
     [Fact]
@@ -82,7 +84,7 @@ public sealed class SourcesApiTests(IngestionApiFixture fx) : IClassFixture<Inge
         settings["Sources:Items:0:Enabled"] = "false";
         // Same database as the fixture: the request must not be recorded there.
         await using var factory = new ApiFactory(fx.Factory.ConnectionString, settings);
-        using var client = factory.CreateClient();
+        using var client = await factory.ClientAsAsync(Dashboard.Security.Roles.Role.SystemAdmin);
         var before = await fx.ScalarAsync<ulong>("SELECT count() FROM run_requests");
         using var response = await client.PostAsync(new Uri($"/api/sources/{HttpSource}/run", UriKind.Relative), null);
         (await Answer.ReadAsync(response)).AssertProblem(HttpStatusCode.Conflict, "disabled");

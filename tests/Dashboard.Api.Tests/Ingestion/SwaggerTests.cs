@@ -19,6 +19,17 @@ public sealed class SwaggerTests
         ("put", "/api/targets/{id}"),
         ("post", "/api/overrides"),
         ("get", "/api/overrides"),
+        ("get", "/api/me"),
+        ("get", "/api/me/api-keys"),
+        ("post", "/api/me/api-keys"),
+        ("delete", "/api/me/api-keys/{id}"),
+        ("get", "/api/users"),
+        ("post", "/api/users"),
+        ("put", "/api/users/{id}/roles"),
+        ("put", "/api/users/{id}/regions"),
+        ("post", "/api/users/{id}/disable"),
+        ("post", "/api/users/{id}/enable"),
+        ("post", "/api/users/{id}/reset-password"),
     ];
 
     private static async Task<JsonElement> SwaggerAsync()

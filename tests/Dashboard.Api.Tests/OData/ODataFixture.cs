@@ -74,7 +74,7 @@ public sealed class ODataFixture : IAsyncLifetime
     /// <summary>GETs a path of the api and parses the JSON answer.</summary>
     public async Task<(int Status, JsonElement Body, string Raw)> GetJsonAsync(string pathAndQuery, string? accept = null)
     {
-        using var client = Factory.CreateClient();
+        using var client = await Factory.ClientAsAsync(Dashboard.Security.Roles.Role.Leader);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(pathAndQuery, UriKind.RelativeOrAbsolute));
         if (accept is not null) request.Headers.TryAddWithoutValidation("Accept", accept);
         using var response = await client.SendAsync(request);

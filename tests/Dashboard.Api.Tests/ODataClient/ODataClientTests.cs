@@ -48,7 +48,7 @@ public sealed class ODataClientTests
             ?? throw new InvalidOperationException("Kestrel reported no address.");
         var root = address.TrimEnd('/') + "/odata/";
 
-        var report = await RunClientAsync(tool, root);
+        var report = await RunClientAsync(tool, root, await factory.KeyAsync(Dashboard.Security.Roles.Role.Leader));
 
         // $metadata, as the client parsed it.
         var metadata = report.GetProperty("metadata");
@@ -136,9 +136,10 @@ public sealed class ODataClientTests
         }
     }
 
-    private static async Task<JsonElement> RunClientAsync(string tool, string root)
+    private static async Task<JsonElement> RunClientAsync(string tool, string root, string apiKey)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = tool, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ODATA_BEARER_TOKEN"] = apiKey;
         start.ArgumentList.Add(Path.Combine(tool, "odata-client-check.mjs"));
         start.ArgumentList.Add(root);
         Process process;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Dashboard.Security.Roles;
 using Dashboard.Testing;
 
 namespace Dashboard.Api.Tests.Targets;
@@ -45,7 +46,8 @@ public sealed class TargetsApiTests(CatalogueApiFixture fx) : IClassFixture<Cata
 
     private async Task<(HttpStatusCode Status, JsonElement Body, string Raw)> SendAsync(HttpMethod method, string url, string json)
     {
-        using var client = fx.Factory.CreateClient();
+        // Overrides are the inspector's; targets the system administrator's.
+        using var client = await fx.Factory.ClientAsAsync(url.StartsWith("/api/overrides", StringComparison.Ordinal) ? Role.Inspector : Role.SystemAdmin);
         using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         using var response = await client.SendAsync(request);
         var raw = await response.Content.ReadAsStringAsync();
@@ -67,7 +69,7 @@ public sealed class TargetsApiTests(CatalogueApiFixture fx) : IClassFixture<Cata
         Assert.True(edited == HttpStatusCode.OK, editRaw);
         Assert.Equal(2, editBody.GetProperty("target").GetProperty("version").GetInt32());
 
-        using var client = fx.Factory.CreateClient();
+        using var client = await fx.Factory.ClientAsAsync(Role.Leader);
         var history = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/targets/T-API-1", UriKind.Relative));
         Assert.Equal([0.9m, 0.95m], history.EnumerateArray().Select(v => v.GetProperty("target").GetProperty("value").GetDecimal()));
         Assert.Equal("按修订稿调整", history[1].GetProperty("changeNote").GetString());
@@ -166,7 +168,7 @@ public sealed class TargetsApiTests(CatalogueApiFixture fx) : IClassFixture<Cata
         Assert.True(ok == HttpStatusCode.Created, raw4);
         Assert.Equal("AmberGreen", created.GetProperty("override").GetProperty("status").GetString());
 
-        using var client = fx.Factory.CreateClient();
+        using var client = await fx.Factory.ClientAsAsync(Role.Leader);
         var list = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/overrides?regionCode=320583&targetId=T-API-OVR", UriKind.Relative));
         Assert.Equal("新建学校已投用，数据尚未上报。", Assert.Single(list.EnumerateArray()).GetProperty("override").GetProperty("reason").GetString());
 
