@@ -136,7 +136,7 @@ internal static class TargetEndpoints
     }
 
     private static string Describe(Target t) => string.Create(CultureInfo.InvariantCulture,
-        $"{t.RegionCode} {t.IndicatorCode} {t.Kind} {t.Comparator} {t.Value} {t.StartDate:yyyy-MM-dd}..{t.Deadline:yyyy-MM-dd} baseline {t.BaselinePeriod?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-"}");
+        $"{t.RegionCode} {t.IndicatorCode} {t.Kind} {t.Comparator.ToString().ToLowerInvariant()} {t.Value.ToString("0.##########", CultureInfo.InvariantCulture)} {t.StartDate:yyyy-MM-dd}..{t.Deadline:yyyy-MM-dd} baseline {t.BaselinePeriod?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-"}");
 
     /// <summary>Who makes the change: the signed-in user; until sign-in exists for the api, the caller is "api".</summary>
     internal static string Author(HttpContext context) => context.User.Identity?.Name is { Length: > 0 } name ? name : "api";
