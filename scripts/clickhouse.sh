@@ -8,6 +8,11 @@
 #   CH_DIR        data, config and logs [<repo>/.local/clickhouse]
 #   CH_HTTP_PORT  HTTP port [8123]       CH_TCP_PORT  native port, for clickhouse-client [9000]
 #   CH_PASSWORD   password of the 'dashboard' user [generated once, kept in $CH_DIR/password, mode 600]
+#   CH_READER_PASSWORD  password of the read-only 'dashboard_reader' user [generated once, $CH_DIR/reader-password]
+#
+# Two users: 'dashboard' writes (migrations, ingestion, audit, snapshots); 'dashboard_reader' serves the
+# api's OData reads: read-only (readonly=2: settings may be tightened per query, nothing written) with a
+# time and memory limit per query that a request cannot raise.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +35,14 @@ install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq clickhouse-server clickhouse-client curl >/dev/null
 }
 
+reader_password() {
+  if [ -n "${CH_READER_PASSWORD:-}" ]; then printf '%s' "$CH_READER_PASSWORD"; return; fi
+  if [ ! -s "$CH_DIR/reader-password" ]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$CH_DIR/reader-password")
+  fi
+  cat "$CH_DIR/reader-password"
+}
+
 password() {
   if [ -n "${CH_PASSWORD:-}" ]; then printf '%s' "$CH_PASSWORD"; return; fi
   if [ ! -s "$CH_DIR/password" ]; then
@@ -41,8 +54,9 @@ password() {
 ping() { curl -sf -m 2 "http://127.0.0.1:$CH_HTTP_PORT/ping" >/dev/null 2>&1; }
 
 write_config() {
-  local hash
+  local hash reader_hash
   hash=$(printf '%s' "$(password)" | sha256sum | cut -d' ' -f1)
+  reader_hash=$(printf '%s' "$(reader_password)" | sha256sum | cut -d' ' -f1)
   mkdir -p "$CH_DIR/data" "$CH_DIR/tmp" "$CH_DIR/log" "$CH_DIR/user_files" "$CH_DIR/format_schemas"
   cat > "$CH_DIR/config.xml" <<XML
 <?xml version="1.0"?>
@@ -80,6 +94,12 @@ XML
   <profiles>
     <default><max_memory_usage>8000000000</max_memory_usage><log_queries>1</log_queries></default>
     <readonly><readonly>1</readonly></readonly>
+    <reader>
+      <readonly>2</readonly>
+      <max_execution_time>60</max_execution_time>
+      <max_memory_usage>4000000000</max_memory_usage>
+      <log_queries>1</log_queries>
+    </reader>
   </profiles>
   <users>
     <dashboard>
@@ -88,6 +108,12 @@ XML
       <profile>default</profile>
       <quota>default</quota>
     </dashboard>
+    <dashboard_reader>
+      <password_sha256_hex>$reader_hash</password_sha256_hex>
+      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+      <profile>reader</profile>
+      <quota>default</quota>
+    </dashboard_reader>
   </users>
   <quotas>
     <default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default>
@@ -148,11 +174,17 @@ env_line() {
   printf 'Host=127.0.0.1;Port=%s;User=dashboard;Password=%s' "$CH_HTTP_PORT" "$(password)"
 }
 
+# The read-only user's connection string (for the api's OData reads).
+env_reader_line() {
+  printf 'Host=127.0.0.1;Port=%s;User=dashboard_reader;Password=%s' "$CH_HTTP_PORT" "$(reader_password)"
+}
+
 case "${1:-}" in
   install) install ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
   env) env_line ;;
-  *) echo "usage: $0 install|start|stop|status|env" >&2; exit 2 ;;
+  env-reader) env_reader_line ;;
+  *) echo "usage: $0 install|start|stop|status|env|env-reader" >&2; exit 2 ;;
 esac

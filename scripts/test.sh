@@ -13,7 +13,8 @@ scripts/prerequisites.sh
 start_throwaway_clickhouse test
 
 DASHBOARD_TEST_CLICKHOUSE=$(scripts/clickhouse.sh env)
-export DASHBOARD_TEST_CLICKHOUSE
+DASHBOARD_TEST_CLICKHOUSE_READER=$(scripts/clickhouse.sh env-reader)
+export DASHBOARD_TEST_CLICKHOUSE DASHBOARD_TEST_CLICKHOUSE_READER
 
 log "building"
 dotnet build Dashboard.sln -c Release -nologo -v quiet -clp:ErrorsOnly

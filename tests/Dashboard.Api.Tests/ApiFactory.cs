@@ -73,6 +73,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("ConnectionStrings:ClickHouse", ConnectionString);
         builder.UseSetting("Security:Store:ConnectionString", "Data Source=" + StorePath);
+        // OData reads go through the read-only user when scripts/test.sh provides it (it always does).
+        if (Environment.GetEnvironmentVariable("DASHBOARD_TEST_CLICKHOUSE_READER") is { Length: > 0 } reader)
+            builder.UseSetting("ConnectionStrings:ClickHouseRead",
+                ClickHouseConnection.WithDatabase(reader, new ClickHouseConnectionStringBuilder(ConnectionString).Database));
         // Tests make many requests quickly; the limiter itself is tested with its own low limit.
         builder.UseSetting("RateLimits:ODataPerMinute", "100000");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);

@@ -65,7 +65,7 @@ internal static class ODataEndpoints
         return stream.ToArray();
     }
 
-    private static async Task QueryAsync(HttpContext context, ODataSqlTranslator translator, ClickHouseDatabase database,
+    private static async Task QueryAsync(HttpContext context, ODataSqlTranslator translator, ODataReadDatabase readDatabase,
         ScorecardResultStore scorecards, CatalogueStore catalogue, IOptions<ODataApiOptions> options, TimeProvider clock,
         ScopeResolver scopes, ApiAudit audit, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -130,7 +130,7 @@ internal static class ODataEndpoints
         var ieee754 = ODataJson.WantsIeee754Strings(request);
         try
         {
-            await using var connection = await database.OpenAsync(ct);
+            await using var connection = await readDatabase.Database.OpenAsync(ct);
             switch (query.Shape)
             {
                 case QueryShape.Count:

@@ -97,4 +97,15 @@ public sealed class ODataFixture : IAsyncLifetime
             "SELECT query FROM system.query_log WHERE type = 1 AND position(query, @marker) > 0 AND position(query, 'system.query_log') = 0 ORDER BY event_time, query_id",
             new { marker })).ToList();
     }
+
+    /// <summary>The ClickHouse users that ran the statements containing <paramref name="marker"/>.</summary>
+    public static async Task<IReadOnlyList<string>> SentByAsync(string marker)
+    {
+        await using var c = new ClickHouseConnection(TestDatabase.Server);
+        await c.OpenAsync();
+        await c.ExecuteAsync("SYSTEM FLUSH LOGS");
+        return (await c.QueryAsync<string>(
+            "SELECT DISTINCT user FROM system.query_log WHERE type = 1 AND position(query, @marker) > 0 AND position(query, 'system.query_log') = 0",
+            new { marker })).ToList();
+    }
 }
