@@ -125,11 +125,13 @@ XML
 
 start() {
   install
+  # Written every time: a running server reloads users.xml by itself, so users added since it started
+  # (the read-only user) exist without a restart.
+  write_config
   if ping; then
     log "already answering on 127.0.0.1:$CH_HTTP_PORT"
     return 0
   fi
-  write_config
   log "starting on 127.0.0.1:$CH_HTTP_PORT (data in $CH_DIR)"
   # setsid detaches the server from this shell's process group, so it outlives the calling script.
   setsid clickhouse-server --config-file="$CH_DIR/config.xml" \

@@ -35,6 +35,20 @@ export ConnectionStrings__ClickHouse
 log "applying migrations"
 dotnet artifacts/bin/Dashboard.Migrate/release/Dashboard.Migrate.dll
 
+# OData reads run as the read-only ClickHouse user; users, sessions, API keys and cases live in the
+# operational store (SQLite here).
+ConnectionStrings__ClickHouseRead="$(scripts/clickhouse.sh env-reader);Database=dashboard;Timeout=30"
+Security__Store__ConnectionString="Data Source=$repo/.local/security.db"
+export ConnectionStrings__ClickHouseRead Security__Store__ConnectionString
+
+# Demo accounts, one per role, made once; their one-time passwords (to be changed at first sign-in) are
+# kept in a file only this user can read. There is no default or shared account.
+demo_accounts="$repo/.local/demo-accounts.txt"
+if [ ! -s "$demo_accounts" ]; then
+  log "creating the demo accounts"
+  (umask 077; dotnet artifacts/bin/Dashboard.Admin/release/Dashboard.Admin.dll seed-demo --file scripts/demo-accounts.json > "$demo_accounts")
+fi
+
 scripts/stop.sh --services-only
 
 # start NAME PORT DLL: one service in the background, its log under .local/logs, its pid under .local/run.
@@ -99,6 +113,8 @@ The platform is up.
   simulator    http://127.0.0.1:$SIM_PORT/v1/sources   (drop CSV/XLSX files for 太仓 into $drop)
   ClickHouse   http://127.0.0.1:${CH_HTTP_PORT:-8123}  (user dashboard, password in .local/clickhouse/password)
   logs         $log_dir
+  accounts     $demo_accounts   (one-time passwords of the demo accounts; change them at first sign-in)
+$(sed 's/^/    /' "$demo_accounts")
 Stop with scripts/stop.sh$( [ "$detach" = 1 ] || printf ' or Ctrl+C')
 TXT
 
