@@ -40,8 +40,10 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AllowAnonymousToPage("/Error");
     o.Conventions.AuthorizeFolder("/Overview", Policies.ReadDashboards);
     o.Conventions.AuthorizeFolder("/Regions", Policies.ReadDashboards);
-    o.Conventions.AuthorizeFolder("/Indicators", Policies.ReadDashboards);
-    o.Conventions.AuthorizeFolder("/Runs", Policies.ReadDashboards);
+    o.Conventions.AuthorizeFolder("/Reports", Policies.ReadDashboards);
+    o.Conventions.AuthorizePage("/Targets/View", Policies.ReadDashboards);
+    o.Conventions.AuthorizePage("/Targets/Index", Policies.ReadRuns);
+    o.Conventions.AuthorizeFolder("/Runs", Policies.ReadRuns);
     o.Conventions.AuthorizeFolder("/Data", Policies.OperateData);
     o.Conventions.AuthorizeFolder("/Audit", Policies.ReadAudit);
     o.Conventions.AuthorizeFolder("/Users", Policies.ManageUsers);

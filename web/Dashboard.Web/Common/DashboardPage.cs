@@ -15,6 +15,9 @@ public abstract class DashboardPage : PageModel
 
     public List<ChartSpec> Charts { get; } = [];
 
+    /// <summary>The table with <paramref name="id"/>.</summary>
+    public DataTable Table(string id) => Tables.Find(t => t.Id == id) ?? throw new KeyNotFoundException($"No table '{id}' on this page.");
+
     /// <summary>Shown at the top instead of numbers when the api could not answer.</summary>
     public string? ApiError { get; protected set; }
 

@@ -89,4 +89,16 @@ public static class Display
 
     /// <summary>Today in China time.</summary>
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime.AddHours(8));
+
+    /// <summary>Will-miss, stale, override and inherited marks as text.</summary>
+    public static string Marks(ScorecardRow r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var marks = new List<string>();
+        if (r.WillMiss) marks.Add("预计未达标");
+        if (r.Stale) marks.Add("数据陈旧");
+        if (!string.IsNullOrEmpty(r.OverrideStatus)) marks.Add($"督导人工评定：{Status(r.OverrideStatus)}");
+        if (r.Inherited) marks.Add("沿用上级目标");
+        return string.Join("；", marks);
+    }
 }

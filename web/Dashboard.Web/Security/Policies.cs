@@ -18,6 +18,9 @@ public static class Policies
     /// <summary>Editing targets (a new version).</summary>
     public const string EditTargets = nameof(EditTargets);
 
+    /// <summary>Pull runs and the target catalogue: everyone who reads dashboards or operates data.</summary>
+    public const string ReadRuns = nameof(ReadRuns);
+
     /// <summary>Reading the audit trail.</summary>
     public const string ReadAudit = nameof(ReadAudit);
 
@@ -31,6 +34,7 @@ public static class Policies
         [Inspect] = [Role.Inspector],
         [OperateData] = [Role.DistrictOfficer, Role.SystemAdmin],
         [EditTargets] = [Role.SystemAdmin],
+        [ReadRuns] = [Role.Leader, Role.Inspector, Role.DistrictOfficer, Role.ReportOffice, Role.SystemAdmin],
         [ReadAudit] = [Role.AuditAdmin],
         [ManageUsers] = [Role.SecurityAdmin],
     };
