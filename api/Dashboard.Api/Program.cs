@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Dashboard.Api.Health;
 using Dashboard.Api.OData;
+using Dashboard.Api.Reports;
 using Dashboard.Api.Runs;
 using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
@@ -18,6 +19,7 @@ builder.Services.AddODataService(builder.Configuration);
 builder.Services.AddSingleton<TargetStore>();
 builder.Services.AddSingleton<OverrideStore>();
 builder.Services.AddApiSecurity(builder.Configuration);
+builder.Services.AddReports(builder.Configuration);
 builder.Services.AddProblemDetails();
 // JSON is camelCase (the web default); enums travel as their names (Status "Succeeded", Kind "Http").
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -61,6 +63,8 @@ app.MapTargets();
 app.MapOverrides();
 app.MapOData();
 app.MapAccounts();
+app.MapReports();
+app.MapNotifications();
 
 await app.MigrateOperationalStoreAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

@@ -110,13 +110,19 @@ public sealed class ReportService(ScorecardEngine engine, CatalogueStore catalog
     public static IReadOnlyList<ReportFile> Render(ReportSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var stem = $"督导通报{snapshot.Year}第{snapshot.Number}期-{snapshot.CityName}";
         return
         [
-            ReportFile.Of(snapshot.Id, ReportFormat.Docx, stem + ".docx", DocxBulletinWriter.ContentType, DocxBulletinWriter.Write(snapshot)),
-            ReportFile.Of(snapshot.Id, ReportFormat.Xlsx, stem + ".xlsx", XlsxWorkbookWriter.ContentType, XlsxWorkbookWriter.Write(snapshot)),
-            ReportFile.Of(snapshot.Id, ReportFormat.Html, stem + ".html", HtmlPrintView.ContentType, Encoding.UTF8.GetBytes(HtmlPrintView.Write(snapshot))),
+            ReportFile.Of(snapshot.Id, ReportFormat.Docx, FileName(snapshot, ReportFormat.Docx), DocxBulletinWriter.ContentType, DocxBulletinWriter.Write(snapshot)),
+            ReportFile.Of(snapshot.Id, ReportFormat.Xlsx, FileName(snapshot, ReportFormat.Xlsx), XlsxWorkbookWriter.ContentType, XlsxWorkbookWriter.Write(snapshot)),
+            ReportFile.Of(snapshot.Id, ReportFormat.Html, FileName(snapshot, ReportFormat.Html), HtmlPrintView.ContentType, Encoding.UTF8.GetBytes(HtmlPrintView.Write(snapshot))),
         ];
+    }
+
+    /// <summary>The download name of a rendering: 督导通报2026第3期-台州市.docx.</summary>
+    public static string FileName(ReportSnapshot snapshot, ReportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return string.Create(CultureInfo.InvariantCulture, $"督导通报{snapshot.Year}第{snapshot.Number}期-{snapshot.CityName}.{format.ToString().ToLowerInvariant()}");
     }
 
     /// <summary>The stored report, or null.</summary>
