@@ -23,6 +23,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Browser tests (tests/Dashboard.Web.Tests) drive Debian's chromium through Playwright (never `playwright install`,
+# which needs a download these machines cannot make); Chinese pages need the CJK font for readable screenshots.
+browser_missing=()
+[ -x /usr/bin/chromium ] || browser_missing+=(chromium)
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || browser_missing+=(fonts-noto-cjk)
+if [ "${#browser_missing[@]}" -gt 0 ]; then
+  echo "[prerequisites] installing ${browser_missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${browser_missing[@]}" >/dev/null
+fi
+
 # The OData client test (tests/Dashboard.Api.Tests/ODataClient) runs a third-party OData client under node.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "[prerequisites] installing nodejs and npm" >&2

@@ -106,11 +106,13 @@ public sealed class ViewModel(ApiClient api, CaseStore cases, TimeProvider clock
 
         // Trends: one chart per indicator with a target here (at most four, the most urgent first).
         var subtree = tree.Subtree(Region.Code);
-        foreach (var group in Rows.GroupBy(r => r.IndicatorCode).Take(4))
+        foreach (var group in Rows.Where(r => r.LatestPeriod is not null || r.Actual is not null).GroupBy(r => r.IndicatorCode).Take(4))
         {
             var indicator = Catalog.Indicator(group.Key);
             var series = (await api.RollUpAsync(subtree, group.Key, cancellationToken)).Where(p => p.Period <= AsOfDate).ToList();
             var values = series.Select(p => (p.Period, Value: RegionValue(p, indicator))).ToList();
+            // An indicator without any data here gets no empty chart; the targets table already says "无数据".
+            if (values.Count == 0) continue;
             var id = "trend-" + group.Key.ToLowerInvariant().Replace('_', '-');
             var targetRow = group.First();
             var table = new DataTable(id, $"{Catalog.IndicatorName(group.Key)} 历年数据", [new("period", "数据期"), new("value", "数值", true), new("target", "目标值", true)]);
