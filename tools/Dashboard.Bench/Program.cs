@@ -15,7 +15,8 @@ using Dashboard.ClickHouse.Ado;
 // a lot, because the JIT's background thread competes with the server for the same cores. read then
 // makes a third, untimed pass that checksums every value.
 // ingest (scripts/bench-ingest.sh) compares a whole pull with the bulk insert alone: see IngestBench.cs.
-const string Usage = "usage: Dashboard.Bench generate <tsv-file> | insert | read | scorecard | ingest [--runs N] [--page-size N] | noop  [--rows N]";
+// odata (scripts/bench-odata.sh) compares the api's OData answers with ClickHouse running the same SQL: see ODataBench.cs.
+const string Usage = "usage: Dashboard.Bench generate <tsv-file> | insert | read | scorecard | ingest [--runs N] [--page-size N] | odata --api URL [--runs N] [--clients N] [--seconds S] [--first-runs N] [--api-pid PID] | noop  [--rows N]";
 
 if (args.Length == 0)
 {
@@ -29,6 +30,12 @@ var runs = 3;
 var pageSize = new Dashboard.Data.Ingestion.FeedReaderOptions().PageSize;
 var loadOnly = false;
 var skipLoad = false;
+Uri? api = null;
+var clients = 16;
+var loadSeconds = 20.0;
+int? apiPid = null;
+var runsGiven = false;
+int? firstRuns = null;
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -43,8 +50,29 @@ for (var i = 1; i < args.Length; i++)
             rowCount = r;
             i++;
             break;
-        case "--runs" when command == "ingest" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0:
+        case "--api" when command == "odata" && i + 1 < args.Length && Uri.TryCreate(args[i + 1], UriKind.Absolute, out var u):
+            api = u;
+            i++;
+            break;
+        case "--clients" when command == "odata" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0:
+            clients = k;
+            i++;
+            break;
+        case "--seconds" when command == "odata" && i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var sec) && sec > 0:
+            loadSeconds = sec;
+            i++;
+            break;
+        case "--first-runs" when command == "odata" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var f) && f > 0:
+            firstRuns = f;
+            i++;
+            break;
+        case "--api-pid" when command == "odata" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0:
+            apiPid = pid;
+            i++;
+            break;
+        case "--runs" when command is "ingest" or "odata" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0:
             runs = n;
+            runsGiven = true;
             i++;
             break;
         case "--page-size" when command == "ingest" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0:
@@ -81,6 +109,9 @@ try
             return await ScorecardBench.RunAsync(ConnectionString(), rowCount, runs: loadOnly ? 0 : 7, load: !skipLoad, cts.Token);
         case "ingest":
             return await IngestBench.RunAsync(ConnectionString(), rowCount, runs, pageSize, cts.Token);
+        case "odata" when api is not null:
+            // 9 alternating runs unless told otherwise (the default of 3 suits the minutes-long ingest passes).
+            return await ODataBench.RunAsync(ConnectionString(), api, runsGiven ? runs : 9, firstRuns, clients, loadSeconds, apiPid, cts.Token);
         default:
             await Console.Error.WriteLineAsync(Usage);
             return 2;
