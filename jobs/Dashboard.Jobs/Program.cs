@@ -1,5 +1,9 @@
 using Dashboard.Data.Catalogue;
 using Dashboard.Data.Ingestion;
+using Dashboard.Data.Scorecard;
+using Dashboard.Jobs.Maintenance;
+using Dashboard.Jobs.Reports;
+using Dashboard.Security.Audit;
 using Dashboard.Data.Storage;
 using Dashboard.Jobs.Pulls;
 using Microsoft.Extensions.Options;
@@ -32,6 +36,13 @@ builder.Services.AddSingleton<IValidateOptions<SourcesOptions>, SourcesValidator
 builder.Services.AddSingleton<IValidateOptions<SourcesOptions>, CronValidator>();
 builder.Services.AddOptions<SourcesOptions>().Bind(config.GetSection(SourcesOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<SourceRegistry>();
+builder.Services.AddOptions<ScorecardOptions>().Bind(config.GetSection("Scorecard"));
+builder.Services.AddSingleton<ScorecardEngine>();
+builder.Services.AddSingleton<ScorecardResultStore>();
+builder.Services.AddReportServices(config);
+builder.Services.AddSingleton<AuditLog>();
+var retention = RetentionSettings.From(config);
+builder.Services.AddSingleton(retention);
 
 // Jobs are declared from the configuration as read at start-up; a change of sources needs a restart.
 var sources = config.GetSection(SourcesOptions.Section).Get<SourcesOptions>() ?? new SourcesOptions();
@@ -57,6 +68,10 @@ builder.Services.AddQuartz(q =>
     q.AddTrigger(t => t.ForJob(requests).WithIdentity("run-requests", "system")
         .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(config.GetValue("RunRequests:PollSeconds", 3))).RepeatForever()
             .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+    q.AddReportJobs(config, zone);
+    q.AddJob<RetentionJob>(j => j.WithIdentity(RetentionJob.Key).StoreDurably());
+    q.AddTrigger(t => t.ForJob(RetentionJob.Key).WithIdentity("retention-schedule", "system")
+        .WithCronSchedule(retention.Cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 });
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
