@@ -66,7 +66,7 @@ internal static class ODataEndpoints
     }
 
     private static async Task QueryAsync(HttpContext context, ODataSqlTranslator translator, ODataReadDatabase readDatabase,
-        ScorecardResultStore scorecards, CatalogueStore catalogue, IOptions<ODataApiOptions> options, TimeProvider clock,
+        ScorecardResultStore scorecards, IOptions<ODataApiOptions> options, TimeProvider clock,
         ScopeResolver scopes, ApiAudit audit, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("Dashboard.Api.OData");
@@ -98,7 +98,7 @@ internal static class ODataEndpoints
         string? snapshotId = null;
         if (map.EntitySet == EntitySetMaps.Scorecard.EntitySet)
         {
-            var snapshot = await ScorecardSnapshotAsync(context, scorecards, catalogue, scope, clock, ct);
+            var snapshot = await ScorecardSnapshotAsync(context, scorecards, scope, clock, ct);
             if (snapshot is null) return;
             snapshotId = snapshot.Id;
             source = "scorecard_results";
@@ -199,7 +199,7 @@ internal static class ODataEndpoints
     /// for a bad asOf or an expired snapshot.
     /// </summary>
     private static async Task<ScorecardSnapshot?> ScorecardSnapshotAsync(HttpContext context, ScorecardResultStore scorecards,
-        CatalogueStore catalogue, DataScope? scope, TimeProvider clock, CancellationToken ct)
+        DataScope? scope, TimeProvider clock, CancellationToken ct)
     {
         var request = context.Request;
         var asOfText = QueryValue(request, "asOf");
@@ -225,8 +225,7 @@ internal static class ODataEndpoints
             }
             return found;
         }
-        var roots = scope?.RegionRoots ?? await catalogue.GetTopLevelRegionCodesAsync(ct);
-        return await scorecards.GetOrComputeAsync(roots, asOf, ct);
+        return await scorecards.GetOrComputeAsync(scope?.RegionRoots, asOf, ct);
     }
 
     private static ClickHouseCommand Command(ClickHouseConnection connection, string sql, TranslatedQuery query, ODataApiOptions limits)

@@ -20,6 +20,28 @@ public sealed class CatalogueStore(ClickHouseDatabase database)
         return rows.ToList();
     }
 
+    /// <summary>Every region (the hierarchy is small next to the observations: at province scale some 15,000 rows).</summary>
+    public async Task<IReadOnlyList<Region>> GetAllRegionsAsync(CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<Region>(new CommandDefinition(
+            "SELECT code AS Code, name AS Name, level AS Level, parent_code AS ParentCode FROM regions FINAL", cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    /// <summary>The current version of every target.</summary>
+    public async Task<IReadOnlyList<Target>> GetAllCurrentTargetsAsync(CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<TargetRow>(new CommandDefinition($"""
+            SELECT {TargetRow.Columns}
+            FROM targets
+            WHERE (id, version) IN (SELECT id, max(version) FROM targets GROUP BY id)
+            ORDER BY id
+            """, cancellationToken: ct));
+        return rows.Select(r => r.ToTarget()).ToList();
+    }
+
     /// <summary>The codes of every region (<paramref name="rootCode"/> null) or of a region and its descendants.</summary>
     public async Task<IReadOnlyList<string>> GetRegionCodesAsync(string? rootCode, CancellationToken ct)
     {

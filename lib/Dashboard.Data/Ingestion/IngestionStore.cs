@@ -5,8 +5,10 @@ using Dashboard.Data.Storage;
 namespace Dashboard.Data.Ingestion;
 
 /// <summary>Writes and reads what the pulls produce: observations, rejections, runs and watermarks.</summary>
-public sealed class IngestionStore(ClickHouseDatabase database)
+public sealed partial class IngestionStore(ClickHouseDatabase database)
 {
+    private readonly Dashboard.Data.Scorecard.ObservationRollup _rollup = new(database);
+
     private static readonly string[] ObservationColumns =
         ["region_code", "indicator_code", "period", "numerator", "denominator", "value", "revision", "source_id", "run_id", "updated_at", "loaded_at"];
 
@@ -34,6 +36,8 @@ public sealed class IngestionStore(ClickHouseDatabase database)
         await c.CreateBulkWriter("observations_raw", ObservationColumns).WriteAsync(rows, Map, ct);
         if (afterRaw is not null) await afterRaw(ct);
         await c.CreateBulkWriter("observations", ObservationColumns).WriteAsync(rows, Map, ct);
+        // The scorecard reads per-region sums: recompute the groups these rows belong to.
+        await _rollup.RefreshAsync(rows.Select(o => (o.RegionCode, o.IndicatorCode, o.Period)), ct);
     }
 
     /// <summary>Stores quarantined rows with their raw text and reason.</summary>
@@ -52,14 +56,14 @@ public sealed class IngestionStore(ClickHouseDatabase database)
         await using var c = await database.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO pull_runs (id, source_id, trigger, started_at, finished_at, status, rows_received, rows_loaded, rows_rejected,
-                                   pages, retries, watermark_from, watermark_to, file_name, error, version)
+                                   pages, retries, watermark_from, watermark_to, file_name, error, owner, version)
             VALUES (@Id, @SourceId, @Trigger, @StartedAt, @FinishedAt, @Status, @RowsReceived, @RowsLoaded, @RowsRejected,
-                    @Pages, @Retries, @WatermarkFrom, @WatermarkTo, @FileName, @Error, @version)
+                    @Pages, @Retries, @WatermarkFrom, @WatermarkTo, @FileName, @Error, @Owner, @version)
             """, new
         {
             run.Id, run.SourceId, Trigger = run.Trigger.ToString(), run.StartedAt, run.FinishedAt, Status = run.Status.ToString(),
             run.RowsReceived, run.RowsLoaded, run.RowsRejected, run.Pages, run.Retries, run.WatermarkFrom, run.WatermarkTo,
-            run.FileName, run.Error, version = (ulong)DateTime.UtcNow.Ticks,
+            run.FileName, run.Error, run.Owner, version = (ulong)DateTime.UtcNow.Ticks,
         }, cancellationToken: ct));
     }
 
@@ -135,12 +139,12 @@ public sealed class IngestionStore(ClickHouseDatabase database)
         return rows.ToList();
     }
 
-    private sealed class RunRow
+    private sealed partial class RunRow
     {
         public const string Columns = """
             id AS Id, source_id AS SourceId, trigger AS Trigger, started_at AS StartedAt, finished_at AS FinishedAt, status AS Status,
             rows_received AS RowsReceived, rows_loaded AS RowsLoaded, rows_rejected AS RowsRejected, pages AS Pages, retries AS Retries,
-            watermark_from AS WatermarkFrom, watermark_to AS WatermarkTo, file_name AS FileName, error AS Error
+            watermark_from AS WatermarkFrom, watermark_to AS WatermarkTo, file_name AS FileName, error AS Error, owner AS Owner
             """;
 
         public string Id { get; init; } = "";
@@ -158,13 +162,14 @@ public sealed class IngestionStore(ClickHouseDatabase database)
         public DateTime? WatermarkTo { get; init; }
         public string FileName { get; init; } = "";
         public string Error { get; init; } = "";
+        public string Owner { get; init; } = "";
 
         public PullRun ToRun() => new()
         {
             Id = Id, SourceId = SourceId, Trigger = Enum.Parse<RunTrigger>(Trigger), StartedAt = StartedAt, FinishedAt = FinishedAt,
             Status = Enum.Parse<RunStatus>(Status), RowsReceived = (long)RowsReceived, RowsLoaded = (long)RowsLoaded,
             RowsRejected = (long)RowsRejected, Pages = (int)Pages, Retries = (int)Retries, WatermarkFrom = WatermarkFrom,
-            WatermarkTo = WatermarkTo, FileName = FileName, Error = Error,
+            WatermarkTo = WatermarkTo, FileName = FileName, Error = Error, Owner = Owner,
         };
     }
 }

@@ -16,7 +16,13 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
     // load time), each mapped to its nearest judged region (itself, or a school's parent when schools are
     // not judged) and summed there. The small result is summed up the tree in C#, so a region's value is
     // the aggregate over itself and all its descendants without joining every row to every ancestor.
-    /// <summary>The roll-up query the engine runs (parameters @root, @asOf, @indicators, @collapseSchools), public for benchmarks and audits.</summary>
+    // ALL INNER JOIN, not ANY: current releases pair each key once in ANY INNER JOIN (a region's second observation
+    // row found no partner and vanished); the right side has one row per code, so ALL adds nothing else.
+    /// <summary>
+    /// The roll-up computed from every observation (parameters @root, @asOf, @indicators, @collapseSchools): what the
+    /// engine runs when schools are judged, and what <see cref="RollUpFromTableSql"/> stands in for otherwise. Public
+    /// for benchmarks and audits.
+    /// </summary>
     public const string RollUpSql = """
         SELECT m.judged AS Region, o.indicator_code AS Indicator, o.period AS Period,
                sum(o.num) AS Numerator, sum(o.den) AS Denominator, sum(o.val) AS SumValue, max(o.val) AS MaxValue,
@@ -31,7 +37,7 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
               AND region_code IN (SELECT region_code FROM region_closure WHERE ancestor_code = @root)
             GROUP BY region_code, indicator_code, period
         ) AS o
-        ANY INNER JOIN
+        ALL INNER JOIN
         (
             SELECT code AS region_code, if(level = 'School' AND @collapseSchools = 1, parent_code, code) AS judged
             FROM regions FINAL
@@ -40,31 +46,45 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
         GROUP BY Region, Indicator, Period
         """;
 
+    /// <summary>
+    /// The roll-up the engine reads when schools are not judged: the groups of <c>observation_rollup</c> (kept
+    /// current by ingestion, see <see cref="ObservationRollup"/>) of the judged regions (@judged), indicators
+    /// (@indicators) and periods up to @asOf. Public for benchmarks and audits.
+    /// </summary>
+    public const string RollUpFromTableSql = """
+        SELECT judged_code AS Region, indicator_code AS Indicator, period AS Period, numerator AS Numerator, denominator AS Denominator,
+               sum_value AS SumValue, max_value AS MaxValue, loaded_at AS LoadedAt
+        FROM observation_rollup FINAL
+        WHERE judged_code IN @judged AND indicator_code IN @indicators AND period <= @asOf
+        """;
+
     /// <summary>Judges every region of <paramref name="rootRegionCode"/>'s subtree against every target that applies to it, as of <paramref name="asOf"/>.</summary>
     public async Task<Scorecard> EvaluateAsync(string rootRegionCode, DateOnly asOf, CancellationToken cancellationToken)
     {
-        // The catalogue reads are independent small queries: run them side by side, then the roll-up.
-        var treeTask = catalogue.GetRegionTreeAsync(rootRegionCode, cancellationToken);
+        // The catalogue is small: read it whole, side by side, and walk the hierarchy here rather than
+        // through the region_closure view, which ClickHouse recomputes on every reference.
+        var regionsTask = catalogue.GetAllRegionsAsync(cancellationToken);
         var indicatorsTask = catalogue.GetIndicatorsAsync(cancellationToken);
-        var targetsTask = catalogue.GetCurrentTargetsForTreeAsync(rootRegionCode, cancellationToken);
-        var overridesTask = GetOverridesAsync(rootRegionCode, asOf, cancellationToken);
-        await Task.WhenAll(treeTask, indicatorsTask, targetsTask, overridesTask);
-        var tree = await treeTask;
-        if (!tree.Any(r => r.Code == rootRegionCode)) throw new KeyNotFoundException($"Region {rootRegionCode} does not exist.");
+        var targetsTask = catalogue.GetAllCurrentTargetsAsync(cancellationToken);
+        await Task.WhenAll(regionsTask, indicatorsTask, targetsTask);
+        var byCode = (await regionsTask).ToDictionary(r => r.Code, StringComparer.Ordinal);
+        if (!byCode.ContainsKey(rootRegionCode)) throw new KeyNotFoundException($"Region {rootRegionCode} does not exist.");
+        var tree = Subtree(byCode.Values, rootRegionCode);
         var indicators = (await indicatorsTask).ToDictionary(i => i.Code, StringComparer.Ordinal);
         var targets = await targetsTask;
-        var overrides = await overridesTask;
 
-        var byCode = tree.ToDictionary(r => r.Code, StringComparer.Ordinal);
         // Schools feed their town's figures; they are judged themselves only when asked for.
-        var subtree = Subtree(tree, rootRegionCode).Where(r => options.Value.JudgeSchools || r.Level != "School").ToList();
+        var subtree = tree.Where(r => options.Value.JudgeSchools || r.Level != "School").ToList();
         var applicable = subtree
             .SelectMany(region => Applicable(region, byCode, targets, indicators).Select(t => (Region: region, t.Target, t.Inherited)))
             .ToList();
         if (applicable.Count == 0) return new Scorecard(rootRegionCode, asOf, []);
 
+        var judgedCodes = subtree.Select(r => r.Code).ToArray();
         var neededIndicators = applicable.Select(a => a.Target.IndicatorCode).Distinct(StringComparer.Ordinal).ToList();
-        var series = await RollUpAsync(rootRegionCode, asOf, neededIndicators, indicators, byCode, cancellationToken);
+        var overridesTask = GetOverridesAsync(judgedCodes, asOf, cancellationToken);
+        var series = await RollUpAsync(rootRegionCode, asOf, judgedCodes, neededIndicators, indicators, byCode, cancellationToken);
+        var overrides = await overridesTask;
 
         var rows = new List<ScorecardRow>(applicable.Count);
         foreach (var (region, target, inherited) in applicable)
@@ -79,7 +99,7 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
         return new Scorecard(rootRegionCode, asOf, rows);
     }
 
-    private static List<Region> Subtree(IReadOnlyList<Region> tree, string root)
+    private static List<Region> Subtree(IEnumerable<Region> tree, string root)
     {
         var children = tree.ToLookup(r => r.ParentCode, StringComparer.Ordinal);
         var result = new List<Region>();
@@ -120,12 +140,16 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
         || (indicators.TryGetValue(target.IndicatorCode, out var indicator) && indicator.Kind is IndicatorKind.Ratio or IndicatorKind.Max);
 
     private async Task<Dictionary<(string Region, string Indicator), List<PeriodValue>>> RollUpAsync(
-        string root, DateOnly asOf, IReadOnlyList<string> indicatorCodes, Dictionary<string, Indicator> indicators,
+        string root, DateOnly asOf, string[] judgedCodes, IReadOnlyList<string> indicatorCodes, Dictionary<string, Indicator> indicators,
         Dictionary<string, Region> byCode, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        var rows = await c.QueryAsync<RollUpRow>(new CommandDefinition(RollUpSql,
-            new { root, asOf, indicators = indicatorCodes, collapseSchools = options.Value.JudgeSchools ? 0 : 1 }, cancellationToken: ct));
+        // Judged schools have no pre-summed groups (the table sums schools into their towns): aggregate from the observations.
+        var rows = options.Value.JudgeSchools
+            ? await c.QueryAsync<RollUpRow>(new CommandDefinition(RollUpSql,
+                new { root, asOf, indicators = indicatorCodes, collapseSchools = 0 }, cancellationToken: ct))
+            : await c.QueryAsync<RollUpRow>(new CommandDefinition(RollUpFromTableSql,
+                new { judged = judgedCodes, asOf, indicators = indicatorCodes }, cancellationToken: ct));
 
         // Sum each judged region's figures into it and every ancestor up to the root.
         var sums = new Dictionary<(string Region, string Indicator, DateOnly Period), Sums>();
@@ -170,16 +194,16 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
         private static decimal? Plus(decimal? a, decimal? b) => a is null ? b : b is null ? a : a + b;
     }
 
-    private async Task<Dictionary<(string Region, string Target), RatingOverride>> GetOverridesAsync(string root, DateOnly asOf, CancellationToken ct)
+    private async Task<Dictionary<(string Region, string Target), RatingOverride>> GetOverridesAsync(string[] regions, DateOnly asOf, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
         var rows = await c.QueryAsync<OverrideRow>(new CommandDefinition("""
             SELECT region_code AS RegionCode, target_id AS TargetId, argMax(status, version) AS Status, argMax(reason, version) AS Reason,
                    argMax(author, version) AS Author, argMax(created_at, version) AS CreatedAt, argMax(valid_from, version) AS ValidFrom
             FROM rating_overrides
-            WHERE valid_from <= @asOf AND region_code IN (SELECT region_code FROM region_closure WHERE ancestor_code = @root)
+            WHERE valid_from <= @asOf AND region_code IN @regions
             GROUP BY region_code, target_id
-            """, new { root, asOf }, cancellationToken: ct));
+            """, new { regions, asOf }, cancellationToken: ct));
         return rows.ToDictionary(
             r => (r.RegionCode, r.TargetId),
             r => new RatingOverride(Enum.Parse<ScorecardStatus>(r.Status), r.Reason, r.Author, r.CreatedAt, DateOnly.FromDateTime(r.ValidFrom)));

@@ -19,7 +19,8 @@ public sealed record ScorecardSnapshot(string Id, DateOnly AsOf, DateTime Create
 /// same numbers. A snapshot per (roots, as-of) is reused for <see cref="ScorecardOptions.ResultCacheSeconds"/>;
 /// snapshots are caches, dropped by day after <see cref="ScorecardOptions.ResultRetentionDays"/>.
 /// </summary>
-public sealed class ScorecardResultStore(ClickHouseDatabase database, ScorecardEngine engine, Microsoft.Extensions.Options.IOptions<ScorecardOptions> options, TimeProvider clock)
+public sealed class ScorecardResultStore(ClickHouseDatabase database, ScorecardEngine engine, Dashboard.Data.Catalogue.CatalogueStore catalogue,
+    Microsoft.Extensions.Options.IOptions<ScorecardOptions> options, TimeProvider clock)
 {
     private static readonly string[] Columns =
     [
@@ -34,32 +35,31 @@ public sealed class ScorecardResultStore(ClickHouseDatabase database, ScorecardE
     private long _lastPruneTicks;
 
     /// <summary>
-    /// The snapshot of every region under <paramref name="roots"/> as of <paramref name="asOf"/>: a recent one
-    /// for the same roots and date, or a new one computed by the engine and written to ClickHouse.
+    /// The snapshot of every region under <paramref name="roots"/> (null: every top-level region, i.e. everything)
+    /// as of <paramref name="asOf"/>: a recent one for the same roots and date, or a new one computed by the engine
+    /// and written to ClickHouse.
     /// </summary>
-    public async Task<ScorecardSnapshot> GetOrComputeAsync(IReadOnlyCollection<string> roots, DateOnly asOf, CancellationToken ct)
+    public async Task<ScorecardSnapshot> GetOrComputeAsync(IReadOnlyCollection<string>? roots, DateOnly asOf, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(roots);
-        var key = string.Join(",", roots.Order(StringComparer.Ordinal)) + "@" + asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        while (true)
+        var key = (roots is null ? "*" : string.Join(",", roots.Order(StringComparer.Ordinal))) + "@" + asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // The computation must outlive one request's cancellation: others may be waiting on it.
+        var lazy = _cache.GetOrAdd(key, _ => new Lazy<Task<ScorecardSnapshot>>(() => ComputeAsync(roots, asOf, CancellationToken.None)));
+        ScorecardSnapshot snapshot;
+        try
         {
-            // The computation must outlive one request's cancellation: others may be waiting on it.
-            var lazy = _cache.GetOrAdd(key, _ => new Lazy<Task<ScorecardSnapshot>>(() => ComputeAsync(roots, asOf, CancellationToken.None)));
-            ScorecardSnapshot snapshot;
-            try
-            {
-                snapshot = await lazy.Value.WaitAsync(ct);
-            }
-            catch (Exception) when (!ct.IsCancellationRequested)
-            {
-                // A failed computation must not be cached: the next request tries again.
-                _cache.TryRemove(new KeyValuePair<string, Lazy<Task<ScorecardSnapshot>>>(key, lazy));
-                throw;
-            }
-            var age = clock.GetUtcNow().UtcDateTime - snapshot.CreatedAt;
-            if (age <= TimeSpan.FromSeconds(options.Value.ResultCacheSeconds)) return snapshot;
-            _cache.TryRemove(new KeyValuePair<string, Lazy<Task<ScorecardSnapshot>>>(key, lazy));
+            snapshot = await lazy.Value.WaitAsync(ct);
         }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // A failed computation must not be cached: the next request tries again.
+            _cache.TryRemove(new KeyValuePair<string, Lazy<Task<ScorecardSnapshot>>>(key, lazy));
+            throw;
+        }
+        // Too old for the next caller: forget it, but answer this one with it (it may have been computed just now
+        // for this very call, and a cache time shorter than a computation must not loop).
+        if (clock.GetUtcNow().UtcDateTime - snapshot.CreatedAt > TimeSpan.FromSeconds(options.Value.ResultCacheSeconds))
+            _cache.TryRemove(new KeyValuePair<string, Lazy<Task<ScorecardSnapshot>>>(key, lazy));
+        return snapshot;
     }
 
     /// <summary>
@@ -105,8 +105,9 @@ public sealed class ScorecardResultStore(ClickHouseDatabase database, ScorecardE
         return dropped;
     }
 
-    private async Task<ScorecardSnapshot> ComputeAsync(IReadOnlyCollection<string> roots, DateOnly asOf, CancellationToken ct)
+    private async Task<ScorecardSnapshot> ComputeAsync(IReadOnlyCollection<string>? roots, DateOnly asOf, CancellationToken ct)
     {
+        roots ??= await catalogue.GetTopLevelRegionCodesAsync(ct);
         var cards = await Task.WhenAll(roots.Select(root => engine.EvaluateAsync(root, asOf, ct)));
         // A region's row does not depend on which root it was judged under, so overlapping roots merge.
         var rows = cards.SelectMany(c => c.Rows).DistinctBy(r => (r.RegionCode, r.TargetId)).ToList();

@@ -98,6 +98,8 @@ internal sealed class Scenario(DataFixture fixture, string id)
                 INSERT INTO {table} (region_code, indicator_code, period, numerator, denominator, value, revision, source_id, run_id, updated_at, loaded_at)
                 VALUES (@region, @indicator, @period, @numerator, @denominator, @value, @revision, @source, @run, @loaded, @loaded)
                 """, row);
+        // Ingestion refreshes the per-region sums the engine reads after each write; so does this harness.
+        await new Dashboard.Data.Scorecard.ObservationRollup(fixture.Database).RefreshAsync([(regionCode, Ind(indicatorSuffix), row.period)], CancellationToken.None);
         return this;
     }
 
