@@ -30,6 +30,13 @@ public sealed class SwaggerTests
         ("post", "/api/users/{id}/disable"),
         ("post", "/api/users/{id}/enable"),
         ("post", "/api/users/{id}/reset-password"),
+        ("get", "/api/reports"),
+        ("post", "/api/reports"),
+        ("get", "/api/reports/{id}"),
+        ("get", "/api/reports/{id}/files/{format}"),
+        ("get", "/api/reports/compare"),
+        ("get", "/api/notifications"),
+        ("post", "/api/notifications/{id}/read"),
     ];
 
     private static async Task<JsonElement> SwaggerAsync()

@@ -40,6 +40,8 @@ public sealed class AccessMatrixTests(SecurityFixture fx) : IClassFixture<Securi
             yield return new("overrides list", HttpMethod.Get, $"/api/overrides?regionCode={region}", () => null, Readers, region);
             yield return new("override", HttpMethod.Post, "/api/overrides", () => Json(new { regionCode = region, targetId = target, status = "AmberGreen", reason = "核查中 " + Unique(), validFrom = "2023-01-01" }), [Role.Inspector], region);
             yield return new("target create", HttpMethod.Post, "/api/targets", () => Json(TargetBody(region)), [Role.SystemAdmin], region);
+            yield return new("reports list", HttpMethod.Get, $"/api/reports?city={region}", () => null, [Role.Leader, Role.Inspector, Role.ReportOffice, Role.SystemAdmin], region);
+            yield return new("report generate", HttpMethod.Post, "/api/reports", () => Json(new { city = region, asOf = "2023-06-30" }), [Role.ReportOffice, Role.SystemAdmin], region);
         }
         yield return new("run now", HttpMethod.Post, $"/api/sources/{OwnHttpSource}/run", () => null, [Role.DistrictOfficer, Role.SystemAdmin], Own);
         yield return new("OData service document", HttpMethod.Get, "/odata", () => null, Enum.GetValues<Role>(), "");
@@ -47,11 +49,13 @@ public sealed class AccessMatrixTests(SecurityFixture fx) : IClassFixture<Securi
         yield return new("OData Observations", HttpMethod.Get, "/odata/Observations", () => null, Readers, "");
         yield return new("OData Scorecard", HttpMethod.Get, "/odata/Scorecard?asOf=2023-06-30", () => null, Readers, "");
         yield return new("OData Indicators", HttpMethod.Get, "/odata/Indicators?$top=1", () => null, Readers, "");
+        yield return new("OData ObservationRevisions", HttpMethod.Get, "/odata/ObservationRevisions?$top=1", () => null, Readers, "");
         yield return new("OData AuditEvents", HttpMethod.Get, "/odata/AuditEvents?$top=1", () => null, [Role.AuditAdmin], "");
         yield return new("sources", HttpMethod.Get, "/api/sources", () => null, Readers, "");
         yield return new("target history", HttpMethod.Get, $"/api/targets/{OwnTarget}", () => null, Readers, "");
         yield return new("users", HttpMethod.Get, "/api/users", () => null, [Role.SecurityAdmin], "");
         yield return new("me", HttpMethod.Get, "/api/me", () => null, Enum.GetValues<Role>(), "");
+        yield return new("notifications", HttpMethod.Get, "/api/notifications", () => null, Enum.GetValues<Role>(), "");
         yield return new("upload template", HttpMethod.Get, "/api/uploads/template.csv", () => null, Enum.GetValues<Role>(), "");
     }
 
@@ -121,6 +125,14 @@ public sealed class AccessMatrixTests(SecurityFixture fx) : IClassFixture<Securi
     public async Task A_district_officers_filter_on_another_district_returns_nothing_of_it(string query)
     {
         var rows = await ReadAllAsync(Role.DistrictOfficer, "/odata/Observations?" + query);
+        Assert.All(Regions(rows), r => Assert.Equal(Own, r));
+    }
+
+    [Fact]
+    public async Task The_revision_history_shows_only_the_officers_district()
+    {
+        var rows = await ReadAllAsync(Role.DistrictOfficer, "/odata/ObservationRevisions?$filter=RegionCode eq '331081' or Revision ge 1");
+        Assert.NotEmpty(rows);
         Assert.All(Regions(rows), r => Assert.Equal(Own, r));
     }
 
