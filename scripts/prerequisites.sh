@@ -51,3 +51,6 @@ if [ ! -d "$odata_client/node_modules" ] || [ "$odata_client/package-lock.json" 
   (cd "$odata_client" && npm ci --no-audit --no-fund --loglevel=error)
   touch "$odata_client/node_modules"
 fi
+
+# The modern-engine compatibility suite (tests/Dashboard.Compat.Tests) loads chDB, fetched with npm.
+"$repo/scripts/chdb.sh" >/dev/null

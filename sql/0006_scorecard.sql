@@ -1,6 +1,7 @@
 -- Region closure: every (region, ancestor) pair, the region itself at depth 1, computed from regions on
 -- every read so it can never be stale. Five ancestor levels cover school -> town -> county -> city ->
--- province. ANY LEFT JOIN … USING is the join form 18.16 and the current LTS both run.
+-- province. ANY LEFT JOIN … USING is the join form 18.16 and the current LTS both run; every joined
+-- subquery is named, as current releases require (joined_subquery_requires_alias, ALIAS_REQUIRED).
 CREATE VIEW IF NOT EXISTS region_closure AS
 SELECT code AS region_code, ancestor_code, depth
 FROM
@@ -15,14 +16,14 @@ FROM
                 SELECT code, p1, p2, p3 FROM
                 (
                     SELECT code, p1, p2 FROM
-                    (SELECT code, parent_code AS p1 FROM regions FINAL)
-                    ANY LEFT JOIN (SELECT code AS p1, parent_code AS p2 FROM regions FINAL) USING p1
-                )
-                ANY LEFT JOIN (SELECT code AS p2, parent_code AS p3 FROM regions FINAL) USING p2
-            )
-            ANY LEFT JOIN (SELECT code AS p3, parent_code AS p4 FROM regions FINAL) USING p3
-        )
-        ANY LEFT JOIN (SELECT code AS p4, parent_code AS p5 FROM regions FINAL) USING p4
+                    (SELECT code, parent_code AS p1 FROM regions FINAL) AS c1
+                    ANY LEFT JOIN (SELECT code AS p1, parent_code AS p2 FROM regions FINAL) AS a2 USING p1
+                ) AS c2
+                ANY LEFT JOIN (SELECT code AS p2, parent_code AS p3 FROM regions FINAL) AS a3 USING p2
+            ) AS c3
+            ANY LEFT JOIN (SELECT code AS p3, parent_code AS p4 FROM regions FINAL) AS a4 USING p3
+        ) AS c4
+        ANY LEFT JOIN (SELECT code AS p4, parent_code AS p5 FROM regions FINAL) AS a5 USING p4
     )
 )
 ARRAY JOIN chain AS ancestor_code, arrayEnumerate(chain) AS depth;
