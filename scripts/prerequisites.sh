@@ -54,3 +54,13 @@ fi
 
 # The modern-engine compatibility suite (tests/Dashboard.Compat.Tests) loads chDB, fetched with npm.
 "$repo/scripts/chdb.sh" >/dev/null
+
+# tests/Dashboard.Deploy.Tests validate docker-compose.yml with Debian's docker-compose (no Docker engine is
+# needed for `docker-compose config`), which brings python3-yaml for reading its output.
+if ! command -v docker-compose >/dev/null 2>&1; then
+  echo "[prerequisites] installing docker-compose" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
+fi

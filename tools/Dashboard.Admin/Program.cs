@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 //   Dashboard.Admin migrate
 //   Dashboard.Admin create-admin <username>
 //   Dashboard.Admin seed-demo [--regions 320583,331082] [--file demo.json]
+//   Dashboard.Admin backup-store <file> | restore-store <file> [--replace]   (SQLite stores; see StoreBackup.cs)
 // The store comes from configuration (appsettings.json beside the tool, then environment variables
 // such as Security__Store__Provider and Security__Store__ConnectionString), never from the command
 // line, so no password shows in process listings. Audit events go to ClickHouse when
@@ -26,7 +27,7 @@ configuration.GetSection(SecurityOptions.SectionName).Bind(options);
 
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Dashboard.Admin migrate | create-admin <username> | seed-demo [--regions a,b] [--file demo.json]");
+    await Console.Error.WriteLineAsync("usage: Dashboard.Admin migrate | create-admin <username> | seed-demo [--regions a,b] [--file demo.json] | backup-store <file> | restore-store <file> [--replace]");
     return 2;
 }
 
@@ -35,6 +36,8 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 try
 {
     options.Validate();
+    // Before the migrator: a restore must find the target store as clean as it was.
+    if (StoreBackup.Handles(args[0])) return await StoreBackup.RunAsync(options, args, cts.Token);
     var database = new OperationalDatabase(options);
     var clock = TimeProvider.System;
     var clickHouse = configuration.GetConnectionString("ClickHouse");
