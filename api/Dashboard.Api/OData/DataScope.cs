@@ -20,7 +20,7 @@ public sealed record DataScope(IReadOnlyList<string> RegionRoots, IReadOnlyList<
         // targets their district inherits); observations and scorecard rows are only those inside it.
         "Regions" => InRegionsOrAbove("code"),
         "Targets" => InRegionsOrAbove("region_code"),
-        "Observations" or "Scorecard" => InRegions("region_code"),
+        "Observations" or "ObservationRevisions" or "Scorecard" => InRegions("region_code"),
         "Rejections" => new SqlCondition(
             "region_code IN (SELECT region_code FROM region_closure WHERE ancestor_code IN @scopeRoots) OR source_id IN @scopeSources",
             new Dictionary<string, object?>(StringComparer.Ordinal) { ["scopeRoots"] = RegionRoots.ToArray(), ["scopeSources"] = SourceIds.ToArray() }),

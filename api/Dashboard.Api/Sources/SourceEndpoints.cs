@@ -8,7 +8,8 @@ namespace Dashboard.Api.Sources;
 /// <param name="Source">The source's configuration, without its secret.</param>
 /// <param name="Watermark" example="2025-10-08T01:30:00Z">The latest updatedAt the source's successful pulls have stored (UTC); null before the first one.</param>
 /// <param name="LatestRun">The source's most recent run (pull, file load or upload), or null when it never ran.</param>
-public sealed record SourceStatus(SourceSummary Source, DateTime? Watermark, RunSummary? LatestRun);
+/// <param name="NextRunAt" example="2025-10-08T01:35:00Z">When its schedule (Cron, China time) fires next (UTC); null when disabled.</param>
+public sealed record SourceStatus(SourceSummary Source, DateTime? Watermark, RunSummary? LatestRun, DateTime? NextRunAt);
 
 /// <summary>The outline of a run, as listed with its source.</summary>
 /// <param name="Id" example="4f1c2a9b8e7d4c3ba1f0e9d8c7b6a5f4">Run id; GET /api/runs/{id} has the rest.</param>
@@ -114,6 +115,15 @@ internal static class SourceEndpoints
         return TypedResults.Ok(await store.GetRunsAsync(id, n, ct));
     }
 
+    private static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    // The jobs host schedules each source with Quartz in China time; the same cron reading gives the next firing here.
+    private static DateTime? NextRun(SourceConfig source)
+    {
+        if (!source.Enabled || !Quartz.CronExpression.TryParse(source.Cron, out var cron) || cron is null) return null;
+        return cron.WithTimeZone(China).GetNextValidTimeAfter(DateTimeOffset.UtcNow)?.UtcDateTime;
+    }
+
     internal static IResult UnknownSource(string id) => ApiProblems.NotFound("source", "id", id);
 
     private static async Task<SourceStatus> StatusAsync(SourceConfig source, IngestionStore store, CancellationToken ct)
@@ -121,6 +131,6 @@ internal static class SourceEndpoints
         var watermark = await store.GetWatermarkAsync(source.Id, ct);
         var runs = await store.GetRunsAsync(source.Id, 1, ct);
         var latest = runs.Count > 0 ? runs[0] : null;
-        return new SourceStatus(SourceRegistry.Summarize(source), watermark, latest is null ? null : RunSummary.Of(latest));
+        return new SourceStatus(SourceRegistry.Summarize(source), watermark, latest is null ? null : RunSummary.Of(latest), NextRun(source));
     }
 }

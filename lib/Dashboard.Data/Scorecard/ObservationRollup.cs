@@ -13,6 +13,8 @@ public sealed class ObservationRollup(ClickHouseDatabase database)
 {
     // Current revision per observation (argMax on version), mapped to its judged region and summed there.
     // The same aggregation as ScorecardEngine.RollUpSql with schools collapsed, so both give equal sums.
+    // ALL, not ANY: each region appears once on the right, so both mean the same on 18.16, but the current
+    // ClickHouse makes ANY INNER JOIN keep one left row per key and silently drops the rest.
     private const string GroupsSql = """
         SELECT m.judged AS j, o.indicator_code AS i, o.period AS p,
                sum(o.num) AS n, sum(o.den) AS d, sum(o.val) AS s, max(o.val) AS x, max(o.loaded) AS l, count() AS c
@@ -25,7 +27,7 @@ public sealed class ObservationRollup(ClickHouseDatabase database)
             WHERE {observations}
             GROUP BY region_code, indicator_code, period
         ) AS o
-        ANY INNER JOIN
+        ALL INNER JOIN
         (
             SELECT code AS region_code, if(level = 'School', parent_code, code) AS judged
             FROM regions FINAL

@@ -149,6 +149,26 @@ public static class EntitySetMaps
         new("RejectedAt", Instant, "rejected_at"),
     ]);
 
+    /// <summary>
+    /// Every revision of every observation as it was loaded (observations_raw: the lineage of a number), key
+    /// RegionCode, IndicatorCode, Period, Revision, LoadedAt; the current one is in Observations.
+    /// </summary>
+    public static EntitySetMap ObservationRevisions { get; } = new("ObservationRevisions", "ObservationRevision", "observations_raw",
+        ["RegionCode", "IndicatorCode", "Period", "Revision", "LoadedAt"],
+    [
+        new("RegionCode", Str, "region_code"),
+        new("IndicatorCode", Str, "indicator_code"),
+        new("Period", Date, "period"),
+        new("Numerator", Dec, "numerator", Nullable: true),
+        new("Denominator", Dec, "denominator", Nullable: true),
+        new("Value", Dec, "value", Nullable: true),
+        new("Revision", Int, "revision"),
+        new("SourceId", Str, "source_id"),
+        new("RunId", Str, "run_id"),
+        new("UpdatedAt", Instant, "updated_at"),
+        new("LoadedAt", Instant, "loaded_at"),
+    ]);
+
     /// <summary>The audit trail (key EventId), readable by the audit administrator only (the api enforces it).</summary>
     public static EntitySetMap AuditEvents { get; } = new("AuditEvents", "AuditEvent", "audit_log", ["EventId"],
     [
@@ -162,8 +182,8 @@ public static class EntitySetMaps
         new("Detail", Str, "detail"),
     ]);
 
-    /// <summary>Every entity set: the contract's, in contract order, then the audit trail.</summary>
-    public static IReadOnlyList<EntitySetMap> All { get; } = [Regions, Indicators, Targets, Observations, Scorecard, PullRuns, Rejections, AuditEvents];
+    /// <summary>Every entity set: the contract's, in contract order, then the revision history and the audit trail.</summary>
+    public static IReadOnlyList<EntitySetMap> All { get; } = [Regions, Indicators, Targets, Observations, Scorecard, PullRuns, Rejections, ObservationRevisions, AuditEvents];
 
     /// <summary>Finds an entity set map by its set name (case-sensitive).</summary>
     public static EntitySetMap? Find(string entitySet) => All.FirstOrDefault(m => string.Equals(m.EntitySet, entitySet, StringComparison.Ordinal));

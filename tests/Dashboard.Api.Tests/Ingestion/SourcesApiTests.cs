@@ -28,6 +28,12 @@ public sealed class SourcesApiTests(IngestionApiFixture fx) : IClassFixture<Inge
         Assert.False(file.GetProperty("hasSecret").GetBoolean());
         // Nothing has pulled the Http source in this database: no watermark.
         Assert.Equal(JsonValueKind.Null, answer.Json[0].GetProperty("watermark").ValueKind);
+        // Its schedule "0 0/15 * * * ?" fires next on the next quarter hour (China and UTC agree on minutes), within 15 minutes.
+        var before = DateTime.UtcNow;
+        var next = answer.Json[0].GetProperty("nextRunAt").GetDateTime().ToUniversalTime();
+        Assert.Equal(0, next.Minute % 15);
+        Assert.Equal(0, next.Second);
+        Assert.InRange(next, before.AddMinutes(-1), before.AddMinutes(15));
     }
 
     [Fact]

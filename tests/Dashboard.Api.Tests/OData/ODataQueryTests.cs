@@ -15,7 +15,7 @@ namespace Dashboard.Api.Tests.OData;
 /// </summary>
 public sealed class ODataQueryTests(ODataFixture fx) : IClassFixture<ODataFixture>
 {
-    private static readonly string[] Sets = ["Regions", "Indicators", "Targets", "Observations", "Scorecard", "PullRuns", "Rejections", "AuditEvents"];
+    private static readonly string[] Sets = ["Regions", "Indicators", "Targets", "Observations", "Scorecard", "PullRuns", "Rejections", "ObservationRevisions", "AuditEvents"];
 
     private static void AssertNoStackTrace(string raw)
     {
@@ -215,6 +215,17 @@ public sealed class ODataQueryTests(ODataFixture fx) : IClassFixture<ODataFixtur
         Assert.Equal(165m, row.GetProperty("MaxNum").GetDecimal());
         Assert.Equal(200m, row.GetProperty("MinDen").GetDecimal());
         Assert.Equal(9, row.GetProperty("Regions").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_revision_history_keeps_every_load_of_a_restated_number()
+    {
+        var (status, body, raw) = await fx.GetJsonAsync(
+            "/odata/ObservationRevisions?$filter=RegionCode eq '331004' and IndicatorCode eq 'NEW_SCHOOL_PLACES' and Period eq 2023-01-01&$orderby=Revision");
+        Assert.True(status == 200, raw);
+        // By hand: revision 1 (1200, run-1) and its restatement, revision 2 (1333, run-2).
+        Assert.Equal([(1L, 1200m, "run-1"), (2L, 1333m, "run-2")], body.GetProperty("value").EnumerateArray()
+            .Select(r => (r.GetProperty("Revision").GetInt64(), r.GetProperty("Value").GetDecimal(), r.GetProperty("RunId").GetString()!)));
     }
 
     [Fact]
