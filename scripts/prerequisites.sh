@@ -8,6 +8,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 "$repo/scripts/clickhouse.sh" install
+# The clustered jobs tests run Quartz's job store on Debian's postgresql.
+"$repo/scripts/postgres.sh" install
 
 # Report tests convert bulletins to PDF (LibreOffice) and render pages (poppler); without a CJK font every
 # Chinese character comes out as a box.

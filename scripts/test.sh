@@ -16,6 +16,12 @@ DASHBOARD_TEST_CLICKHOUSE=$(scripts/clickhouse.sh env)
 DASHBOARD_TEST_CLICKHOUSE_READER=$(scripts/clickhouse.sh env-reader)
 export DASHBOARD_TEST_CLICKHOUSE DASHBOARD_TEST_CLICKHOUSE_READER
 
+# The clustered jobs tests share a Quartz job store on a throwaway PostgreSQL.
+. scripts/lib/throwaway-postgres.sh
+start_throwaway_postgres test
+DASHBOARD_TEST_POSTGRES=$(scripts/postgres.sh env)
+export DASHBOARD_TEST_POSTGRES
+
 log "building"
 dotnet build Dashboard.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 

@@ -5,6 +5,7 @@ using Dashboard.Jobs.Maintenance;
 using Dashboard.Jobs.Reports;
 using Dashboard.Security.Audit;
 using Dashboard.Data.Storage;
+using Dashboard.Jobs.Cluster;
 using Dashboard.Jobs.Pulls;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -49,12 +50,22 @@ var sources = config.GetSection(SourcesOptions.Section).Get<SourcesOptions>() ??
 var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 // A fresh demo should not wait for the first cron slot: Pulls:RunOnStart fires every source once at start.
 var runOnStart = config.GetValue("Pulls:RunOnStart", false);
+// Quartz:Store Memory (default) or PostgreSql, Quartz:Clustered: see docs/jobs.md.
+var jobStore = JobStoreOptions.From(config);
+var sweeper = RunSweeperOptions.From(config);
+var runRequests = config.GetSection("RunRequests").Get<RunRequestOptions>() ?? new RunRequestOptions();
+builder.Services.AddSingleton(jobStore);
+builder.Services.AddSingleton(sweeper);
+builder.Services.AddSingleton(runRequests);
+builder.Services.AddHostedService<SchedulerAnnouncer>();
 builder.Services.AddQuartz(q =>
 {
+    jobStore.Apply(q, config);
     foreach (var source in sources.Items.Where(s => !string.IsNullOrWhiteSpace(s.Id)))
     {
         var key = new JobKey(source.Id, "pull");
-        if (source.Kind == SourceKind.Http) q.AddJob<PullJob>(j => j.WithIdentity(key).StoreDurably().UsingJobData(PullJob.SourceKey, source.Id));
+        // RequestRecovery: in a cluster, a pull whose node dies is run again by another node.
+        if (source.Kind == SourceKind.Http) q.AddJob<PullJob>(j => j.WithIdentity(key).StoreDurably().RequestRecovery().UsingJobData(PullJob.SourceKey, source.Id));
         else q.AddJob<DropFolderJob>(j => j.WithIdentity(key).StoreDurably().UsingJobData(PullJob.SourceKey, source.Id));
         if (!source.Enabled || !CronExpression.TryParse(source.Cron, out _)) continue;
         // After downtime a missed firing is not replayed: the next pull starts from the watermark and
@@ -66,8 +77,9 @@ builder.Services.AddQuartz(q =>
     var requests = new JobKey("run-requests", "system");
     q.AddJob<RunRequestJob>(j => j.WithIdentity(requests).StoreDurably());
     q.AddTrigger(t => t.ForJob(requests).WithIdentity("run-requests", "system")
-        .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(config.GetValue("RunRequests:PollSeconds", 3))).RepeatForever()
+        .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(runRequests.PollSeconds)).RepeatForever()
             .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+    RunSweeperJob.Schedule(q, sweeper);
     q.AddReportJobs(config, zone);
     q.AddJob<RetentionJob>(j => j.WithIdentity(RetentionJob.Key).StoreDurably());
     q.AddTrigger(t => t.ForJob(RetentionJob.Key).WithIdentity("retention-schedule", "system")
@@ -82,6 +94,7 @@ app.MapGet("/health", async (ISchedulerFactory factory, SourceRegistry registry,
     return Results.Json(new
     {
         status = scheduler.Status == SchedulerStatus.Running ? "Healthy" : "Unhealthy",
+        instance = scheduler.SchedulerInstanceId,
         sources = registry.All.Count,
         scheduled = registry.All.Count(s => s.Enabled),
     }, statusCode: scheduler.Status == SchedulerStatus.Running ? 200 : 503);

@@ -15,7 +15,8 @@ public sealed class ChildProcess : IAsyncDisposable
 {
     // Settings the test runner's own environment might carry into a child and silently change its configuration.
     private static readonly string[] InheritedPrefixes =
-        ["ConnectionStrings__", "Sources__", "Pulls__", "Feeds__", "Simulator__", "RunRequests__", "CircuitBreaker__", "ASPNETCORE_", "Logging__"];
+        ["ConnectionStrings__", "Sources__", "Pulls__", "Feeds__", "Simulator__", "RunRequests__", "CircuitBreaker__", "ASPNETCORE_", "Logging__",
+         "Quartz__", "Runs__"];
 
     private readonly Process _process;
     private readonly List<string> _lines = [];

@@ -4,8 +4,8 @@ namespace Dashboard.Jobs.Tests;
 
 /// <summary>
 /// The jobs host SIGKILLed at an exact point of a pull (Pulls:PauseAt), then started again: the watermark
-/// did not move, the re-run converges on the simulator's truth with no duplicate key, and the killed run
-/// stays on record as Running. One class per point, so each starts from an empty database.
+/// did not move, the re-run converges on the simulator's truth with no duplicate key, and the restarted
+/// host's run sweeper records the killed run as Failed (abandoned). One class per point, so each starts from an empty database.
 /// </summary>
 public abstract class CrashTests(SimulatorFixture fx, ITestOutputHelper output)
 {
@@ -40,18 +40,23 @@ public abstract class CrashTests(SimulatorFixture fx, ITestOutputHelper output)
         };
         Assert.True(expected, $"at {PauseAt}: {raw} rows in observations_raw and {current} in observations for the killed run");
 
-        await using (var jobs = fx.StartJobs([source], runOnStart: true))
+        // The restarted host sweeps at once: the killed run's owner (the killed process) is gone.
+        await using (var jobs = fx.StartJobs([source], runOnStart: true,
+            extra: new Dictionary<string, string> { ["Runs__AbandonAfter"] = "00:00:00", ["Runs__SweepEvery"] = "00:00:01" }))
         {
             var rerun = await fx.WaitForRunAsync(Source, "Succeeded", "Schedule", jobs, Bounded);
             Assert.NotEqual(crashed, rerun.Id);
             Assert.Equal(0UL, rerun.RowsRejected);
+            for (var i = 0; i < 100 && (await fx.RunsAsync(Source)).Single(r => r.Id == crashed).Status == "Running"; i++) await Task.Delay(100);
         }
 
         var truth = await fx.TruthAsync(Source);
         Assert.NotEmpty(truth);
         Assert.Equal(truth, await fx.CurrentAsync(Source));
         Assert.Equal(0UL, await fx.DuplicateKeysAsync(Source));
-        Assert.Equal("Running", (await fx.RunsAsync(Source)).Single(r => r.Id == crashed).Status);
+        var swept = (await fx.RunsAsync(Source)).Single(r => r.Id == crashed);
+        Assert.Equal("Failed", swept.Status);
+        Assert.StartsWith("abandoned: the jobs process running it", swept.Error, StringComparison.Ordinal);
         Assert.Equal(1UL, await fx.ScalarAsync<ulong>("SELECT count() FROM source_watermarks FINAL WHERE source_id = @Source", new { Source }));
         output.WriteLine($"killed at {PauseAt} ({raw} raw rows of the killed run); re-run stored {truth.Count} keys");
     }

@@ -35,10 +35,13 @@ public sealed class IngestionSession
     /// <summary>Told when a batch's rows are in observations_raw but not yet in observations (set by <see cref="PullService"/>; crash tests only).</summary>
     internal IPullProbe? Probe { get; set; }
 
-    /// <summary>Starts a run of <paramref name="sourceId"/> whose rows must lie in <paramref name="sourceRegion"/>'s area (null: anywhere known).</summary>
+    /// <summary>
+    /// Starts a run of <paramref name="sourceId"/> whose rows must lie in <paramref name="sourceRegion"/>'s area (null: anywhere known),
+    /// recorded as run by <paramref name="owner"/> (the jobs process's Quartz instance id; empty for the api).
+    /// </summary>
     public static async Task<IngestionSession> StartAsync(
         IngestionStore store, CatalogueStore catalogue, string sourceId, string? sourceRegion, RunTrigger trigger,
-        DateOnly pullDate, DateTime? watermarkFrom, string fileName, CancellationToken ct, int flushRows = 0)
+        DateOnly pullDate, DateTime? watermarkFrom, string fileName, CancellationToken ct, int flushRows = 0, string owner = "")
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(catalogue);
@@ -48,7 +51,7 @@ public sealed class IngestionSession
         var run = new PullRun
         {
             Id = Guid.NewGuid().ToString("N"), SourceId = sourceId, Trigger = trigger, StartedAt = TruncateToSecond(DateTime.UtcNow),
-            WatermarkFrom = watermarkFrom, FileName = fileName,
+            WatermarkFrom = watermarkFrom, FileName = fileName, Owner = owner,
         };
         await store.SaveRunAsync(run, ct);
         return new IngestionSession(store, new RowValidator(indicators, known, scope, pullDate), run, flushRows);
@@ -124,6 +127,9 @@ public sealed class IngestionSession
         var (loaded, rejected) = await write;
         _run = _run with { RowsLoaded = _run.RowsLoaded + loaded, RowsRejected = _run.RowsRejected + rejected };
     }
+
+    /// <summary>Records the run as it stands (still Running): a sign of life for the run sweeper.</summary>
+    public Task SaveProgressAsync(CancellationToken ct) => _store.SaveRunAsync(_run, ct);
 
     /// <summary>Counts a page read and the retries it needed.</summary>
     public void CountPage(int retries) => _run = _run with { Pages = _run.Pages + 1, Retries = _run.Retries + retries };

@@ -61,6 +61,11 @@ public sealed record PullRun
     public string FileName { get; init; } = "";
     /// <summary>What went wrong, for Failed and Skipped runs (and a summary of transient faults).</summary>
     public string Error { get; init; } = "";
+    /// <summary>
+    /// The Quartz scheduler instance of the jobs process running it (sql/0012); empty for the api's uploads and
+    /// for runs recorded before. The run sweeper fails a Running run only when its owner is no longer alive.
+    /// </summary>
+    public string Owner { get; init; } = "";
 }
 
 /// <summary>The outcome of one row of a file load, for the uploader.</summary>

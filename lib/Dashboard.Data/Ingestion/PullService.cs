@@ -16,22 +16,35 @@ public sealed class PullService(IngestionStore store, CatalogueStore catalogue, 
     // stays bounded (~10 MB of validated rows).
     private const int PullFlushRows = 50_000;
 
+    // A long pull rewrites its Running record this often (at a page boundary): the run's last sign of life,
+    // which is where the run sweeper ends it if its process dies.
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(15);
+
     /// <summary>Pulls everything the source updated since its watermark.</summary>
-    public async Task<PullRun> PullAsync(FeedSource source, RunTrigger trigger, CancellationToken ct)
+    public Task<PullRun> PullAsync(FeedSource source, RunTrigger trigger, CancellationToken ct) => PullAsync(source, trigger, "", ct);
+
+    /// <summary>Pulls everything the source updated since its watermark, recording the run as <paramref name="owner"/>'s (a Quartz instance id).</summary>
+    public async Task<PullRun> PullAsync(FeedSource source, RunTrigger trigger, string owner, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (source.Url is null) throw new ArgumentException($"Source {source.Id} has no URL to pull from.", nameof(source));
         var watermark = await store.GetWatermarkAsync(source.Id, ct);
-        var session = await IngestionSession.StartAsync(store, catalogue, source.Id, source.RegionCode, trigger, Today(), watermark, "", ct, PullFlushRows);
+        var session = await IngestionSession.StartAsync(store, catalogue, source.Id, source.RegionCode, trigger, Today(), watermark, "", ct, PullFlushRows, owner);
         session.Probe = probe;
         try
         {
+            var saved = clock.GetUtcNow();
             await foreach (var page in feeds.ReadAsync(source.Url, source.Secret, watermark, ct))
             {
                 if (probe is not null) await probe.ReachedAsync(PullPoint.Fetched, session.Run, ct);
                 await session.AddBatchAsync(page.Rows, ct);
                 session.CountPage(page.Retries);
                 foreach (var fault in page.Faults.Distinct(StringComparer.Ordinal)) session.Note("retried: " + fault);
+                if (clock.GetUtcNow() - saved >= ProgressEvery)
+                {
+                    await session.SaveProgressAsync(ct);
+                    saved = clock.GetUtcNow();
+                }
             }
             await session.StoreAllAsync(ct);
             if (probe is not null) await probe.ReachedAsync(PullPoint.Stored, session.Run, ct);
@@ -49,9 +62,10 @@ public sealed class PullService(IngestionStore store, CatalogueStore catalogue, 
     /// failed run; otherwise every row is either stored or quarantined with its reason.
     /// </summary>
     public async Task<(PullRun Run, IReadOnlyList<RowResult> Rows)> LoadFileAsync(
-        string sourceId, string? regionScope, Stream file, string fileName, RunTrigger trigger, FileFeedOptions options, CancellationToken ct)
+        string sourceId, string? regionScope, Stream file, string fileName, RunTrigger trigger, FileFeedOptions options, CancellationToken ct,
+        string owner = "")
     {
-        var session = await IngestionSession.StartAsync(store, catalogue, sourceId, regionScope, trigger, Today(), null, Path.GetFileName(fileName), ct);
+        var session = await IngestionSession.StartAsync(store, catalogue, sourceId, regionScope, trigger, Today(), null, Path.GetFileName(fileName), ct, owner: owner);
         IReadOnlyList<IReadOnlyList<FeedRow>> batches;
         try
         {
