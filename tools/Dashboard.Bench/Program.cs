@@ -107,6 +107,8 @@ try
             return await ReadAsync(ConnectionString(), cts.Token);
         case "scorecard":
             return await ScorecardBench.RunAsync(ConnectionString(), rowCount, runs: loadOnly ? 0 : 7, load: !skipLoad, cts.Token);
+        case "reports": // scripts/bench-reports.sh: ReportService.GenerateAsync against the scorecard engine, see ReportsBench.cs
+            return await ReportsBench.RunAsync(ConnectionString(), runs: 7, cts.Token);
         case "ingest":
             return await IngestBench.RunAsync(ConnectionString(), rowCount, runs, pageSize, cts.Token);
         case "odata" when api is not null:
