@@ -223,8 +223,8 @@ public sealed class ODataQueryTests(ODataFixture fx) : IClassFixture<ODataFixtur
         var (status, body, raw) = await fx.GetJsonAsync(
             "/odata/ObservationRevisions?$filter=RegionCode eq '331004' and IndicatorCode eq 'NEW_SCHOOL_PLACES' and Period eq 2023-01-01&$orderby=Revision");
         Assert.True(status == 200, raw);
-        // By hand: revision 1 (1200, run-1) and its restatement, revision 2 (1333, run-2).
-        Assert.Equal([(1L, 1200m, "run-1"), (2L, 1333m, "run-2")], body.GetProperty("value").EnumerateArray()
+        // By hand: 331004 is i = 2, its 2023 places j = 1: revision 1 is 1000 + 200 + 10 = 1210 (run-1); the restatement 1333 (run-2).
+        Assert.Equal([(1L, 1210m, "run-1"), (2L, 1333m, "run-2")], body.GetProperty("value").EnumerateArray()
             .Select(r => (r.GetProperty("Revision").GetInt64(), r.GetProperty("Value").GetDecimal(), r.GetProperty("RunId").GetString()!)));
     }
 
