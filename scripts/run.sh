@@ -4,7 +4,7 @@
 # prints the URLs. Runs in the foreground (Ctrl+C stops everything); --detach returns once it is up
 # and scripts/stop.sh stops it later. Idempotent: a second run restarts the services on a new build.
 #
-# Environment: DASHBOARD_API_PORT [5080], DASHBOARD_JOBS_PORT [5070], DASHBOARD_SIMULATOR_PORT [5090];
+# Environment: DASHBOARD_WEB_PORT [5060], DASHBOARD_API_PORT [5080], DASHBOARD_JOBS_PORT [5070], DASHBOARD_SIMULATOR_PORT [5090];
 # CH_HTTP_PORT [8123], CH_TCP_PORT [9000], CH_DIR as in clickhouse.sh.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +13,7 @@ cd "$repo"
 detach=0
 [ "${1:-}" = "--detach" ] && detach=1
 
+WEB_PORT=${DASHBOARD_WEB_PORT:-5060}
 API_PORT=${DASHBOARD_API_PORT:-5080}
 JOBS_PORT=${DASHBOARD_JOBS_PORT:-5070}
 SIM_PORT=${DASHBOARD_SIMULATOR_PORT:-5090}
@@ -93,6 +94,9 @@ Pulls__RunOnStart=true start jobs "$JOBS_PORT" artifacts/bin/Dashboard.Jobs/rele
 start api "$API_PORT" artifacts/bin/Dashboard.Api/release/Dashboard.Api.dll
 wait_for jobs "http://127.0.0.1:$JOBS_PORT/health"
 wait_for api "http://127.0.0.1:$API_PORT/health"
+# The web app reads only through the api (forwarding the signed-in user's session) and shares the operational store.
+Api__BaseUrl="http://127.0.0.1:$API_PORT/" start web "$WEB_PORT" artifacts/bin/Dashboard.Web/release/Dashboard.Web.dll
+wait_for web "http://127.0.0.1:$WEB_PORT/Account/SignIn"
 
 # The demo data arrives through real pulls: wait until every source has finished its first run.
 ch_query() { curl -sf -u "dashboard:$(cat "${CH_DIR:-$repo/.local/clickhouse}/password")" "http://127.0.0.1:${CH_HTTP_PORT:-8123}/?database=dashboard" --data-binary "$1"; }
@@ -106,6 +110,7 @@ log "first pulls: $(ch_query "SELECT concat(toString(uniqExact(source_id)), ' so
 cat <<TXT
 
 The platform is up.
+  dashboard    http://127.0.0.1:$WEB_PORT/   (sign in with a demo account below)
   api health   http://127.0.0.1:$API_PORT/health
   Swagger UI   http://127.0.0.1:$API_PORT/swagger
   OData        http://127.0.0.1:$API_PORT/odata   (e.g. /odata/Scorecard?asOf=2025-12-31&\$filter=Status eq 'Red'; Excel: 数据 → 自 OData 数据馈送)
