@@ -79,6 +79,8 @@ for (var i = 1; i < args.Length; i++)
             pageSize = size;
             i++;
             break;
+        case var _ when command == "scale-odata" && i == 1:
+            break;
         case var p when command == "generate" && path is null && !p.StartsWith("--", StringComparison.Ordinal):
             path = p;
             break;
@@ -111,6 +113,11 @@ try
             return await ReportsBench.RunAsync(ConnectionString(), runs: 7, cts.Token);
         case "ingest":
             return await IngestBench.RunAsync(ConnectionString(), rowCount, runs, pageSize, cts.Token);
+        case "scale-scorecard": // scripts/bench-scale.sh, over tools/DataGenerator's dataset: see ScaleBench.cs
+            return await ScaleBench.ScorecardAsync(ConnectionString(), runs: 5, cts.Token);
+        case "scale-odata" when args.Length >= 2 && Uri.TryCreate(args[1], UriKind.Absolute, out var scaleApi):
+            return await ScaleBench.ODataAsync(ConnectionString(), scaleApi, runs: 7, [16, 64],
+                double.Parse(Environment.GetEnvironmentVariable("BENCH_SCALE_LOAD_SECONDS") ?? "15", CultureInfo.InvariantCulture), cts.Token);
         case "odata" when api is not null:
             // 9 alternating runs unless told otherwise (the default of 3 suits the minutes-long ingest passes).
             return await ODataBench.RunAsync(ConnectionString(), api, runsGiven ? runs : 9, firstRuns, clients, loadSeconds, apiPid, cts.Token);

@@ -7,6 +7,7 @@ using DataGenerator;
 
 // Usage: DataGenerator [--provinces N] [--schools-per-province N] [--seed N] [--until yyyy-MM] [--database NAME] [--streams N]
 //        DataGenerator --tsv FILE [same options]   (the current rows as TabSeparated, for clickhouse-client's baseline)
+//        DataGenerator bench-account [region …]     (scripts/bench-scale.sh: an API key of a Leader over every root, see BenchAccount.cs)
 // Writes into an already migrated database (Dashboard.Migrate). The connection string comes from the environment
 // (ConnectionStrings__ClickHouse), never the command line, so the password does not show in process listings.
 // Prints one key=value line for scripts/bench-scale.sh; progress goes to stderr.
@@ -20,6 +21,13 @@ string? databaseName = null;
 string? tsv = null;
 // Two INSERTs at once let the server parse on both cores while this process formats (measured: docs/benchmarks.md).
 var streams = 2;
+if (args is ["bench-account", ..])
+{
+    // The top-level regions a Leader needs to see everything: the seeded roots and the synthetic provinces.
+    string[] roots = ["320000", "330000", "999000", .. args.Skip(1)];
+    Console.WriteLine(await BenchAccount.CreateKeyAsync(roots, CancellationToken.None));
+    return 0;
+}
 for (var i = 0; i < args.Length; i++)
 {
     var next = i + 1 < args.Length ? args[i + 1] : null;
