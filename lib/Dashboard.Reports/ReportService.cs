@@ -100,6 +100,9 @@ public sealed class ReportService(ScorecardEngine engine, CatalogueStore catalog
         var snapshot = SnapshotBuilder.Build(new SnapshotInput(
             string.Create(CultureInfo.InvariantCulture, $"{cityCode}-{year}-{number:000}"), city, year, number, now, generatedBy,
             await cardTask, await indicatorsTask, await targetsTask, previous, await againTask), options.Value);
+        // Render what is stored: the canonical form (decimals without the server's trailing zeros), so that a
+        // re-render of the stored snapshot gives the same bytes as the files stored beside it.
+        snapshot = ReportSnapshot.FromCanonicalJson(snapshot.ToCanonicalJson());
 
         var files = Render(snapshot);
         await store.SaveAsync(snapshot, files, ct);

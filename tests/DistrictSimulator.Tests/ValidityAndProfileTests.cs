@@ -161,6 +161,8 @@ public sealed partial class ValidityAndProfileTests(SimulatorFixture fixture)
                 ["region_code", "indicator_code", "period", "numerator", "denominator", "value", "revision", "source_id", "run_id", "updated_at", "loaded_at"])
                 .WriteAsync(rows, CancellationToken.None);
         }
+        // The bulk write bypasses ingestion, which keeps the per-region sums the engine reads: build them.
+        await new ObservationRollup(database).RebuildAsync(CancellationToken.None);
 
         var engine = new ScorecardEngine(database, new CatalogueStore(database), Options.Create(new ScorecardOptions()));
         var scorecard = new List<ScorecardRow>();

@@ -87,7 +87,7 @@ public sealed record ReportSnapshot
     private static readonly JsonSerializerOptions Canonical = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(), new CanonicalDecimalConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         WriteIndented = false,
     };
@@ -180,3 +180,15 @@ public sealed record RowChange(bool IsNew, ScorecardStatus? PreviousStatus, deci
 /// <param name="StaleRows">How many of them rest on stale data.</param>
 /// <param name="NoDataRows">How many had no data.</param>
 public sealed record RegionFreshness(string RegionCode, string RegionName, DateOnly? LatestPeriod, DateTime? LoadedAt, int Rows, int StaleRows, int NoDataRows);
+
+/// <summary>
+/// Writes decimals without trailing zeros (27, not 27.0000): ClickHouse servers of different versions print the same
+/// Decimal column with and without them, and the content hash must depend on the numbers, not on the server.
+/// </summary>
+internal sealed class CanonicalDecimalConverter : JsonConverter<decimal>
+{
+    public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDecimal();
+
+    public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+        writer.WriteNumberValue(value / 1.000000000000000000000000000000000m);
+}

@@ -129,6 +129,8 @@ public static class ODataCorpus
             "Rejections?$count=true",
             "Scorecard?$filter=Status ne 'Grey'",
             "Scorecard?$apply=aggregate($count as N)",
+            "ObservationRevisions?$filter=Revision ge 1&$orderby=LoadedAt desc&$top=20",
+            "ObservationRevisions(RegionCode='320583102',IndicatorCode='PUBLIC_ABSORPTION',Period=2025-09-01,Revision=1,LoadedAt=2026-01-01T00:00:00Z)",
         };
 
         var cases = new List<ODataCase>();
