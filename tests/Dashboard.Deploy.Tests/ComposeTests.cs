@@ -94,6 +94,7 @@ public sealed partial class ComposeTests
         Assert.Contains("SELECT 1", HealthTest(services, "clickhouse"), StringComparison.Ordinal);
         Assert.Contains("pg_isready", HealthTest(services, "postgres"), StringComparison.Ordinal);
         Assert.Contains("/health", HealthTest(services, "api"), StringComparison.Ordinal);
+        Assert.Contains("/health", HealthTest(services, "web"), StringComparison.Ordinal);
     }
 
     private static string HealthTest(JsonElement services, string name) =>

@@ -112,7 +112,9 @@ public sealed class WebFixture : IAsyncLifetime
         });
         Web.Start();
 
-        await LoadDataAsync(new IngestionStore(new ClickHouseDatabase(_db.ConnectionString)));
+        var ingestion = new IngestionStore(new ClickHouseDatabase(_db.ConnectionString));
+        await LoadDataAsync(ingestion);
+        await RestateAsync(ingestion);
         await CreateUsersAsync();
 
         _playwright = await Playwright.CreateAsync();
@@ -150,6 +152,24 @@ public sealed class WebFixture : IAsyncLifetime
                     county, "numerator", "分子不是数字")], county + "-edu", runId, loaded, CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>The county whose latest term the fixture restates (revision 2 replaces revision 1).</summary>
+    public const string RestatedCounty = "331003";
+    public static readonly DateOnly RestatedPeriod = new(2023, 3, 1);
+
+    /// <summary>A district's correction: a second revision of one number, loaded a month later by its own run.</summary>
+    private static async Task RestateAsync(IngestionStore store)
+    {
+        var loaded = new DateTime(2023, 5, 10, 2, 0, 0, DateTimeKind.Utc);
+        var runId = $"run-{RestatedCounty}-2";
+        await store.WriteObservationsAsync([new Observation(RestatedCounty, "PUBLIC_ABSORPTION", RestatedPeriod, 801m, 1050m, null, 2, loaded)],
+            RestatedCounty + "-edu", runId, loaded, CancellationToken.None);
+        await store.SaveRunAsync(new PullRun
+        {
+            Id = runId, SourceId = RestatedCounty + "-edu", Trigger = RunTrigger.Manual, StartedAt = loaded.AddSeconds(-5), FinishedAt = loaded,
+            Status = RunStatus.Succeeded, RowsReceived = 1, RowsLoaded = 1, RowsRejected = 0,
+        }, CancellationToken.None);
     }
 
     private async Task CreateUsersAsync()

@@ -2,14 +2,16 @@ using Dashboard.Data.Storage;
 using Dashboard.Security;
 using Dashboard.Security.Store;
 using Dashboard.Web.Api;
+using Dashboard.Web.Health;
 using Dashboard.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Sign-in, sessions, cases and accounts live in the operational store (section Security). The audit sink
-// of lib/Dashboard.Security writes to ClickHouse's audit_log: that is the web's only ClickHouse use (no
-// dashboard data is read from there; every number comes through the api).
+// of lib/Dashboard.Security writes the web's own events (sign-in, accounts, cases, CSV exports) to ClickHouse's
+// audit_log: that append is the web's only ClickHouse use. Nothing is read from there: every number and the
+// audit trail itself come through the api, as the signed-in user.
 builder.Services.AddSingleton(_ => new ClickHouseDatabase(builder.Configuration.GetConnectionString("ClickHouse")
     ?? throw new InvalidOperationException("ConnectionStrings:ClickHouse is required for the audit trail.")));
 builder.Services.AddDashboardSecurity(builder.Configuration);
@@ -18,12 +20,16 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
     .Validate(o => o.BaseUrl is { IsAbsoluteUri: true }, "Api:BaseUrl must be an absolute URL of the api.").ValidateOnStart();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddTransient<SessionTokenHandler>();
+builder.Services.AddTransient<ApiTimingHandler>();
+var diagnostics = builder.Configuration.GetSection("Diagnostics").Get<DiagnosticsOptions>() ?? new DiagnosticsOptions();
 builder.Services.AddHttpClient<ApiClient>((sp, http) =>
 {
     var baseUrl = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.BaseUrl!;
     http.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
     http.Timeout = TimeSpan.FromSeconds(60);
-}).AddHttpMessageHandler<SessionTokenHandler>();
+}).AddHttpMessageHandler<SessionTokenHandler>().AddHttpMessageHandler<ApiTimingHandler>();
+
+builder.Services.AddWebHealth();
 
 builder.Services.AddAuthentication(SessionDefaults.Scheme)
     .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionDefaults.Scheme, null);
@@ -40,7 +46,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AllowAnonymousToPage("/Error");
     o.Conventions.AuthorizeFolder("/Overview", Policies.ReadDashboards);
     o.Conventions.AuthorizeFolder("/Regions", Policies.ReadDashboards);
-    o.Conventions.AuthorizeFolder("/Reports", Policies.ReadDashboards);
+    o.Conventions.AuthorizeFolder("/Reports", Policies.ReadReports);
     o.Conventions.AuthorizePage("/Targets/View", Policies.ReadDashboards);
     o.Conventions.AuthorizePage("/Targets/Index", Policies.ReadRuns);
     o.Conventions.AuthorizeFolder("/Runs", Policies.ReadRuns);
@@ -61,6 +67,7 @@ var app = builder.Build();
 // The operational store's schema is applied (idempotently) before the first request.
 await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync(CancellationToken.None);
 
+app.UseServerTiming(diagnostics.ServerTiming);
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
@@ -74,6 +81,7 @@ app.UseAuthentication();
 app.UseMustChangePassword();
 app.UseAuthorization();
 app.MapRazorPages();
+app.MapWebHealth();
 
 await app.RunAsync();
 

@@ -72,6 +72,18 @@ public sealed class ApiClient(HttpClient http, Microsoft.Extensions.Options.IOpt
         return rows;
     }
 
+    /// <summary>One page of <paramref name="entitySet"/> (no nextLink followed) and, when the query asks for it, the total count.</summary>
+    public async Task<ODataResult<T>> PageAsync<T>(string entitySet, ODataQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var q = query.ToString();
+        using var response = await http.GetAsync(new Uri("odata/" + entitySet + (q.Length > 0 ? "?" + q : ""), UriKind.Relative), cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<ODataPage<T>>(Json, cancellationToken)
+            ?? throw new ApiException(response.StatusCode, $"{entitySet}: empty answer.");
+        return new ODataResult<T>(body.Value, body.Count, body.NextLink is { Length: > 0 });
+    }
+
     /// <summary>One entity by its key path (e.g. <c>Regions('331002')</c>), or null when the api says 404.</summary>
     public async Task<T?> FindAsync<T>(string entitySet, string key, CancellationToken cancellationToken) where T : class
     {
@@ -180,6 +192,50 @@ public sealed class ApiClient(HttpClient http, Microsoft.Extensions.Options.IOpt
         return await WriteResultAsync(response, ct);
     }
 
+    // ---- reports and notices ----
+
+    public async Task<IReadOnlyList<ReportListItemDto>> ReportsAsync(string city, CancellationToken ct) =>
+        await GetJsonAsync<List<ReportListItemDto>>($"api/reports?city={Uri.EscapeDataString(city)}", ct) ?? [];
+
+    public Task<ReportDetailDto?> ReportAsync(string id, CancellationToken ct) =>
+        GetJsonAsync<ReportDetailDto>($"api/reports/{Uri.EscapeDataString(id)}", ct);
+
+    /// <summary>Generates a bulletin now (synchronous in the api: a few seconds).</summary>
+    public async Task<GenerateOutcome> GenerateReportAsync(string city, DateOnly asOf, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri("api/reports", UriKind.Relative), new { city, asOf = ODataQuery.Literal(asOf) }, Json, ct);
+        if (response.IsSuccessStatusCode) return new GenerateOutcome(await response.Content.ReadFromJsonAsync<ReportDetailDto>(Json, ct), null);
+        if (response.StatusCode is HttpStatusCode.Forbidden) throw new ApiException(response.StatusCode, "forbidden");
+        return new GenerateOutcome(null, await ProblemMessageAsync(response, ct));
+    }
+
+    /// <summary>What changed between two bulletins of one city; null when either is unknown (404).</summary>
+    public Task<ReportComparisonDto?> CompareReportsAsync(string a, string b, CancellationToken ct) =>
+        GetJsonAsync<ReportComparisonDto>($"api/reports/compare?a={Uri.EscapeDataString(a)}&b={Uri.EscapeDataString(b)}", ct);
+
+    /// <summary>
+    /// A report file, fetched as the signed-in user so the api checks jurisdiction and audits the download;
+    /// null when the api does not know it (404).
+    /// </summary>
+    public async Task<ReportFileDto?> ReportFileAsync(string id, string format, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(new Uri($"api/reports/{Uri.EscapeDataString(id)}/files/{Uri.EscapeDataString(format)}", UriKind.Relative), ct);
+        if (response.StatusCode is HttpStatusCode.NotFound) return null;
+        await EnsureSuccessAsync(response, ct);
+        return new ReportFileDto(await response.Content.ReadAsByteArrayAsync(ct),
+            response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream",
+            response.Content.Headers.ContentDisposition?.ToString() ?? (response.Headers.TryGetValues("Content-Disposition", out var v) ? string.Join(",", v) : null));
+    }
+
+    public async Task<IReadOnlyList<NotificationDto>> NotificationsAsync(CancellationToken ct) =>
+        await GetJsonAsync<List<NotificationDto>>("api/notifications", ct) ?? [];
+
+    public async Task<ApiWriteResult> MarkNotificationReadAsync(string id, CancellationToken ct)
+    {
+        using var response = await http.PostAsync(new Uri($"api/notifications/{Uri.EscapeDataString(id)}/read", UriKind.Relative), null, ct);
+        return await WriteResultAsync(response, ct);
+    }
+
     // ---- plumbing ----
 
     private async Task<T?> GetJsonAsync<T>(string path, CancellationToken ct) where T : class
@@ -236,5 +292,8 @@ public sealed class ApiClient(HttpClient http, Microsoft.Extensions.Options.IOpt
     {
         [JsonPropertyName("@odata.nextLink")]
         public string? NextLink { get; init; }
+
+        [JsonPropertyName("@odata.count")]
+        public long? Count { get; init; }
     }
 }

@@ -15,6 +15,10 @@ public sealed record ODataQuery
     public string? Select { get; init; }
     public string? Apply { get; init; }
     public int? Top { get; init; }
+    public int? Skip { get; init; }
+
+    /// <summary>Asks for <c>@odata.count</c>: the number of matching rows, whatever the page.</summary>
+    public bool Count { get; init; }
 
     /// <summary>Non-OData parameters the service takes (Scorecard's asOf).</summary>
     public DateOnly? AsOf { get; init; }
@@ -28,6 +32,9 @@ public sealed record ODataQuery
 
     /// <summary>An Edm.Date literal (unquoted yyyy-MM-dd).</summary>
     public static string Literal(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>An Edm.DateTimeOffset literal (unquoted, UTC, to the second).</summary>
+    public static string Literal(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary><c>property eq 'value'</c>.</summary>
     public static string Eq(string property, string value) => $"{property} eq {Literal(value)}";
@@ -62,6 +69,8 @@ public sealed record ODataQuery
         Add("$orderby", OrderBy);
         Add("$select", Select);
         Add("$top", Top?.ToString(CultureInfo.InvariantCulture));
+        Add("$skip", Skip?.ToString(CultureInfo.InvariantCulture));
+        Add("$count", Count ? "true" : null);
         return sb.ToString();
     }
 }

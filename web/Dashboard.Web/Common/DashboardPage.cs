@@ -1,5 +1,7 @@
 using System.Net;
+using Dashboard.Security.Audit;
 using Dashboard.Web.Api;
+using Dashboard.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -39,8 +41,19 @@ public abstract class DashboardPage : PageModel
         var t = Tables.Find(x => x.Id == table);
         if (t is null) return NotFound();
         t.Apply(Request.Query);
-        return File(Csv.Write(t), "text/csv; charset=utf-8", $"{t.Id}-{Display.Today(TimeProvider.System):yyyyMMdd}.csv");
+        var csv = Csv.Write(t);
+        // Exported data leaves the system: recorded like the api's exports and downloads (who, what, which rows).
+        // A failed audit write fails the export rather than letting data out unrecorded.
+        var query = Urls.With(Request);
+        await HttpContext.RequestServices.GetRequiredService<IAuditSink>().WriteAsync(new AuditEvent(
+            HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
+            User.Identity?.Name ?? AuditEvent.Anonymous, ClientAddress.Of(HttpContext), AuditAction.Export, $"{Request.Path}#{t.Id}", AuditResult.Success,
+            $"CSV {t.View.Count} rows; table {t.Id}; {query}"), cancellationToken);
+        return File(csv, "text/csv; charset=utf-8", $"{t.Id}-{Display.Today(TimeProvider.System):yyyyMMdd}.csv");
     }
+
+    /// <summary>True while the request is a CSV download: a page may then load more than one screen of rows.</summary>
+    protected bool Exporting => string.Equals(Request.Query["handler"], "Csv", StringComparison.OrdinalIgnoreCase);
 
     private async Task<IActionResult?> LoadSafelyAsync(CancellationToken cancellationToken)
     {

@@ -35,6 +35,12 @@ public sealed class DataTable(string id, string caption, IReadOnlyList<Column> c
     public string? SortKey { get; private set; }
     public bool Descending { get; private set; }
 
+    /// <summary>
+    /// The api already filtered, sorted and paged the rows by this table's parameters (the audit trail): Apply only
+    /// records them, so the page shows the api's order and the filter box and sort links still work.
+    /// </summary>
+    public bool ServerSide { get; init; }
+
     public string FilterParam => "q_" + Id;
     public string SortParam => "s_" + Id;
     public string DirectionParam => "d_" + Id;
@@ -56,6 +62,11 @@ public sealed class DataTable(string id, string caption, IReadOnlyList<Column> c
         SortKey = index >= 0 ? sort : null;
         Descending = query[DirectionParam] == "desc";
         IEnumerable<Cell[]> rows = Rows;
+        if (ServerSide)
+        {
+            View = Rows;
+            return this;
+        }
         if (Filter is { } text)
             rows = rows.Where(r => r.Any(c => c.Text.Contains(text, StringComparison.OrdinalIgnoreCase)));
         if (index >= 0)

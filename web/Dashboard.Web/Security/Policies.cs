@@ -24,6 +24,12 @@ public static class Policies
     /// <summary>Reading the audit trail.</summary>
     public const string ReadAudit = nameof(ReadAudit);
 
+    /// <summary>Reading the bulletin archive, downloading and comparing bulletins (docs/reports.md).</summary>
+    public const string ReadReports = nameof(ReadReports);
+
+    /// <summary>Generating a bulletin on demand.</summary>
+    public const string GenerateReports = nameof(GenerateReports);
+
     /// <summary>Managing accounts.</summary>
     public const string ManageUsers = nameof(ManageUsers);
 
@@ -37,6 +43,9 @@ public static class Policies
         [ReadRuns] = [Role.Leader, Role.Inspector, Role.DistrictOfficer, Role.ReportOffice, Role.SystemAdmin],
         [ReadAudit] = [Role.AuditAdmin],
         [ManageUsers] = [Role.SecurityAdmin],
+        // As the api's report policies: the district officer has no bulletin of its own to read.
+        [ReadReports] = [Role.Leader, Role.Inspector, Role.ReportOffice, Role.SystemAdmin],
+        [GenerateReports] = [Role.ReportOffice, Role.SystemAdmin],
     };
 
     /// <summary>Registers the policies.</summary>

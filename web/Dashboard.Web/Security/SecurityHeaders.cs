@@ -9,13 +9,20 @@ public static class SecurityHeaders
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
 
+    /// <summary>
+    /// The policy of a bulletin's print view (HTML the api rendered from a frozen snapshot): its own inline
+    /// stylesheet applies, no script runs (sandbox without allow-scripts), nothing is fetched.
+    /// </summary>
+    public const string ReportViewPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox";
+
     /// <summary>Adds the headers just before the response starts.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            // Only the report print view sets its own (stricter about scripts, allowing its inline style).
+            if (headers.ContentSecurityPolicy.ToString() != ReportViewPolicy) headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers.XFrameOptions = "DENY";

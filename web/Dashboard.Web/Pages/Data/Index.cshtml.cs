@@ -26,13 +26,14 @@ public sealed class IndexModel(ApiClient api) : DashboardPage
         Sources = await api.SourcesAsync(cancellationToken);
         var sources = new DataTable("sources", "数据源",
         [
-            new("id", "数据源"), new("region", "地区"), new("kind", "方式"), new("cron", "调度（Cron）"), new("enabled", "启用"),
+            new("id", "数据源"), new("region", "地区"), new("kind", "方式"), new("cron", "调度（Cron）"), new("next", "下次运行"), new("enabled", "启用"),
             new("watermark", "已同步至"), new("last", "最近运行"), new("status", "最近结果"), new("loaded", "入库行数", true), new("rejected", "拒绝行数", true),
         ]);
         foreach (var s in Sources)
         {
             var r = s.LatestRun;
-            sources.Add(s.Source.Id, s.Source.RegionCode, s.Source.Kind == "Http" ? "接口拉取" : "文件", s.Source.Cron, s.Source.Enabled ? "是" : "否",
+            sources.Add(s.Source.Id, s.Source.RegionCode, s.Source.Kind == "Http" ? "接口拉取" : "文件", s.Source.Cron,
+                s.NextRunAt is { } next ? new Cell(Display.Time(next), next) : new Cell(s.Source.Enabled ? "—" : "已停用"), s.Source.Enabled ? "是" : "否",
                 Display.Time(s.Watermark), r is null ? "从未运行" : new Cell(Display.Time(r.StartedAt), r.StartedAt, Href: "/Runs/View?id=" + Uri.EscapeDataString(r.Id)),
                 Display.RunStatus(r?.Status), Cell.Number(r?.RowsLoaded, r?.RowsLoaded.ToString("#,0", Display.Zh) ?? "—"),
                 Cell.Number(r?.RowsRejected, r?.RowsRejected.ToString("#,0", Display.Zh) ?? "—"));

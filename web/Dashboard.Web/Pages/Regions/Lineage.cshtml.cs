@@ -58,6 +58,7 @@ public sealed class LineageModel(ApiClient api, TimeProvider clock) : DashboardP
                 Display.Time(o.UpdatedAt), Display.Time(o.LoadedAt));
         }
         Tables.Add(table);
+        await LoadRevisionsAsync(names, rows, cancellationToken);
 
         if (Period is not null && rows.Count > 0)
         {
@@ -81,5 +82,42 @@ public sealed class LineageModel(ApiClient api, TimeProvider clock) : DashboardP
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Every load of the same numbers (observations_raw through the api's ObservationRevisions), newest first per
+    /// region and period, so a restated figure shows what it was, when it changed and which run changed it.
+    /// The row the current observation came from is marked; a re-load of the same revision is listed too.
+    /// </summary>
+    private async Task LoadRevisionsAsync(RegionTree names, IReadOnlyList<ObservationRow> current, CancellationToken cancellationToken)
+    {
+        var revisions = new List<ObservationRevisionRow>();
+        foreach (var chunk in names.Subtree(Region!.Code).Chunk(60))
+        {
+            var filter = ODataQuery.And(ODataQuery.Eq("IndicatorCode", IndicatorRow!.Code), ODataQuery.In("RegionCode", chunk),
+                Period is { } d ? $"Period eq {ODataQuery.Literal(d)}" : $"Period le {ODataQuery.Literal(AsOfDate)}");
+            revisions.AddRange(await api.ListAsync<ObservationRevisionRow>("ObservationRevisions",
+                new ODataQuery { Filter = filter, OrderBy = "Period desc,RegionCode,LoadedAt desc,Revision desc", Top = 5000 }, cancellationToken));
+        }
+        var currentKeys = current.Select(o => (o.RegionCode, o.Period, o.Revision, o.RunId)).ToHashSet();
+        var table = new DataTable("revisions", "修订历史（每次入库的数值，含已被更正的旧版本）",
+        [
+            new("region", "地区"), new("period", "数据期"), new("revision", "修订号", true), new("current", "当前版本"), new("numerator", "分子", true),
+            new("denominator", "分母", true), new("value", "数值", true), new("source", "数据源"), new("run", "拉取批次"), new("updated", "源系统更新时间"), new("loaded", "入库时间"),
+        ]);
+        foreach (var r in revisions.OrderByDescending(r => r.Period).ThenBy(r => r.RegionCode, StringComparer.Ordinal)
+                     .ThenByDescending(r => r.Revision).ThenByDescending(r => r.LoadedAt))
+        {
+            var isCurrent = currentKeys.Contains((r.RegionCode, r.Period, r.Revision, r.RunId));
+            table.Add(new Cell(names.Name(r.RegionCode), r.RegionCode), new Cell(Display.Date(r.Period), r.Period.DayNumber),
+                Cell.Number(r.Revision, r.Revision.ToString(Display.Zh)),
+                new Cell(isCurrent ? "✔ 当前" : "已被更正", isCurrent ? 0 : 1, Css: isCurrent ? "current-revision" : "old-revision"),
+                Cell.Number(r.Numerator, r.Numerator?.ToString("#,0.##", Display.Zh) ?? "—"),
+                Cell.Number(r.Denominator, r.Denominator?.ToString("#,0.##", Display.Zh) ?? "—"),
+                Cell.Number(r.Value, r.Value?.ToString("#,0.####", Display.Zh) ?? "—"), r.SourceId,
+                new Cell(r.RunId, Href: "/Runs/View?id=" + Uri.EscapeDataString(r.RunId)),
+                new Cell(Display.Time(r.UpdatedAt), r.UpdatedAt), new Cell(Display.Time(r.LoadedAt), r.LoadedAt));
+        }
+        Tables.Add(table);
     }
 }

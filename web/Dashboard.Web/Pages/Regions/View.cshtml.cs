@@ -38,6 +38,7 @@ public sealed class ViewModel(ApiClient api, CaseStore cases, TimeProvider clock
     public IReadOnlyList<ScorecardRow> Rows { get; private set; } = [];
     public Catalog? Catalog { get; private set; }
     public IReadOnlyList<SupervisionCase> Cases { get; private set; } = [];
+    public IReadOnlyDictionary<string, IReadOnlyList<CaseHistoryEntry>> CaseHistories { get; private set; } = new Dictionary<string, IReadOnlyList<CaseHistoryEntry>>();
     public IReadOnlyList<StoredOverrideDto> Overrides { get; private set; } = [];
     public string? FormError { get; private set; }
     public bool CanInspect => Policies.Allows(User, Policies.Inspect);
@@ -133,6 +134,10 @@ public sealed class ViewModel(ApiClient api, CaseStore cases, TimeProvider clock
         // Cases of this region and below, from the operational store, limited to what the api lets this user see.
         var scope = subtree.ToHashSet(StringComparer.Ordinal);
         Cases = await cases.ListAsync(scope, null, cancellationToken);
+        // Each case's path through open → rectifying → re-inspected → closed, with who moved it, when and why.
+        var histories = new Dictionary<string, IReadOnlyList<CaseHistoryEntry>>(StringComparer.Ordinal);
+        foreach (var c in Cases) histories[c.Id] = await cases.GetHistoryAsync(c.Id, cancellationToken);
+        CaseHistories = histories;
         return null;
     }
 
