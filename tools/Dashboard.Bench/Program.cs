@@ -118,6 +118,7 @@ try
         case "scale-odata" when args.Length >= 2 && Uri.TryCreate(args[1], UriKind.Absolute, out var scaleApi):
             return await ScaleBench.ODataAsync(ConnectionString(), scaleApi, runs: 7, [16, 64],
                 double.Parse(Environment.GetEnvironmentVariable("BENCH_SCALE_LOAD_SECONDS") ?? "15", CultureInfo.InvariantCulture), cts.Token);
+        case "web": return await WebBench.RunAsync(cts.Token); // scripts/bench-web.sh: pages' server time under 16 users, settings in BENCH_WEB_*; see WebBench.cs
         case "odata" when api is not null:
             // 9 alternating runs unless told otherwise (the default of 3 suits the minutes-long ingest passes).
             return await ODataBench.RunAsync(ConnectionString(), api, runsGiven ? runs : 9, firstRuns, clients, loadSeconds, apiPid, cts.Token);
