@@ -55,6 +55,23 @@ public class AccessTests
     }
 
     [Fact]
+    public async Task Last_used_is_written_at_most_once_a_minute_so_busy_clients_do_not_queue_on_the_store()
+    {
+        await using var h = await Harness.CreateAsync();
+        var owner = await h.CreateUserAsync("busy1", Pw, [Role.Leader], ["320583"]);
+        var issued = await h.ApiKeys.CreateAsync(owner.Id, "Power BI", Harness.Admin, Ct);
+        await h.ApiKeys.ValidateAsync(issued.Key, Ct);
+        var first = (await h.ApiKeys.ListAsync(owner.Id, Ct))[0].LastUsedAt;
+        Assert.Equal(Harness.Start, first);
+        h.Clock.Advance(TimeSpan.FromSeconds(59));
+        await h.ApiKeys.ValidateAsync(issued.Key, Ct);
+        Assert.Equal(first, (await h.ApiKeys.ListAsync(owner.Id, Ct))[0].LastUsedAt); // 59 s later: not written
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.ApiKeys.ValidateAsync(issued.Key, Ct);
+        Assert.Equal(Harness.Start.AddSeconds(60), (await h.ApiKeys.ListAsync(owner.Id, Ct))[0].LastUsedAt); // a minute: written
+    }
+
+    [Fact]
     public async Task Api_key_stops_with_a_disabled_owner_or_an_expired_password()
     {
         await using var h = await Harness.CreateAsync();

@@ -28,6 +28,9 @@ public sealed record NewApiKey(string Key, ApiKeyInfo Info);
 /// </summary>
 public sealed class ApiKeyStore(OperationalDatabase database, IAuditSink audit, TimeProvider clock, SecurityOptions options)
 {
+    /// <summary>How stale <see cref="ApiKeyInfo.LastUsedAt"/> may be: it is written at most once a minute per key.</summary>
+    public const long LastUsedResolutionMs = 60_000;
+
     /// <summary>Every key starts with this, so leaked keys are easy to spot in scans.</summary>
     public const string KeyPrefix = "dsk_";
 
@@ -61,8 +64,8 @@ public sealed class ApiKeyStore(OperationalDatabase database, IAuditSink audit, 
     {
         if (string.IsNullOrEmpty(key) || !key.StartsWith(KeyPrefix, StringComparison.Ordinal) || key.Length > 100) return null;
         await using var c = await database.OpenAsync(cancellationToken);
-        var row = await c.QuerySingleOrDefaultAsync<(string Id, string UserId, long? RevokedAt)>(new CommandDefinition(
-            "SELECT id, user_id, revoked_at FROM api_keys WHERE key_hash = @hash", new { hash = Hash(key) }, cancellationToken: cancellationToken));
+        var row = await c.QuerySingleOrDefaultAsync<(string Id, string UserId, long? RevokedAt, long? LastUsedAt)>(new CommandDefinition(
+            "SELECT id, user_id, revoked_at, last_used_at FROM api_keys WHERE key_hash = @hash", new { hash = Hash(key) }, cancellationToken: cancellationToken));
         if (row.Id is null || row.RevokedAt is not null) return null;
         var principal = await UserStore.LoadPrincipalAsync(c, row.UserId, mustChange: false, cancellationToken);
         if (principal is null) return null;
@@ -71,8 +74,11 @@ public sealed class ApiKeyStore(OperationalDatabase database, IAuditSink audit, 
         // Deny rather than hand back a must-change principal: a key has no way to change the password.
         var now = UnixTime.Now(clock);
         if (user.MustChange != 0 || now - user.ChangedAt >= (long)TimeSpan.FromDays(options.PasswordMaxAgeDays).TotalMilliseconds) return null;
-        await c.ExecuteAsync(new CommandDefinition("UPDATE api_keys SET last_used_at = @now WHERE id = @id",
-            new { id = row.Id, now }, cancellationToken: cancellationToken));
+        // "Last used" to the minute is all anyone reads; writing it on every request would serialise a busy
+        // client's concurrent requests on the store's one writer.
+        if (row.LastUsedAt is null || now - row.LastUsedAt.Value >= LastUsedResolutionMs)
+            await c.ExecuteAsync(new CommandDefinition("UPDATE api_keys SET last_used_at = @now WHERE id = @id",
+                new { id = row.Id, now }, cancellationToken: cancellationToken));
         return principal;
     }
 

@@ -41,9 +41,10 @@ public sealed class OperationalDatabase
             await connection.OpenAsync(cancellationToken);
             if (connection is SqliteConnection)
             {
-                // Waits for a writer in another process instead of failing at once with SQLITE_BUSY.
+                // Waits for a writer in another process instead of failing at once with SQLITE_BUSY; the
+                // write-ahead log lets the api's many concurrent token checks read while one request writes.
                 await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA busy_timeout = 5000";
+                pragma.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;";
                 await pragma.ExecuteNonQueryAsync(cancellationToken);
             }
             return connection;
