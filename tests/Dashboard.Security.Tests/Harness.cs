@@ -44,12 +44,14 @@ public sealed class Harness : IAsyncDisposable
     public const string Address = "10.1.2.3";
 
     private readonly string _file;
+    private readonly string? _postgresDatabase;
 
-    private Harness(string file, SecurityOptions options)
+    private Harness(string file, SecurityOptions options, OperationalDatabase? database = null, string? postgresDatabase = null)
     {
         _file = file;
+        _postgresDatabase = postgresDatabase;
         Options = options;
-        Database = new OperationalDatabase(StoreProvider.Sqlite, $"Data Source={file}");
+        Database = database ?? new OperationalDatabase(StoreProvider.Sqlite, $"Data Source={file}");
         Users = new UserStore(Database, Audit, Clock, options);
         Sessions = new SessionStore(Database, Clock, options);
         SignIn = new SignInService(Database, Users, Sessions, Audit, Clock, options);
@@ -77,6 +79,27 @@ public sealed class Harness : IAsyncDisposable
         return h;
     }
 
+    /// <summary>The PostgreSQL server scripts/test.sh starts (DASHBOARD_TEST_POSTGRES).</summary>
+    public static string PostgresServer => Environment.GetEnvironmentVariable("DASHBOARD_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("DASHBOARD_TEST_POSTGRES is not set: run the tests with scripts/test.sh, which starts a throwaway PostgreSQL.");
+
+    /// <summary>A harness over a fresh database of its own on the test PostgreSQL server, migrated.</summary>
+    public static async Task<Harness> CreateOnPostgresAsync(SecurityOptions? options = null)
+    {
+        var name = "sec_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new Npgsql.NpgsqlConnection(PostgresServer))
+        {
+            await admin.OpenAsync();
+            await using var create = admin.CreateCommand();
+            create.CommandText = "CREATE DATABASE " + name; // a generated identifier, never input
+            await create.ExecuteNonQueryAsync();
+        }
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = name }.ConnectionString;
+        var h = new Harness("", options ?? new SecurityOptions(), new OperationalDatabase(StoreProvider.PostgreSql, connection), name);
+        await new StoreMigrator(h.Database).MigrateAsync(CancellationToken.None);
+        return h;
+    }
+
     /// <summary>Creates an account and replaces its one-time password with <paramref name="password"/> through a real sign-in.</summary>
     public async Task<User> CreateUserAsync(string userName, string password, IReadOnlyList<Roles.Role> roles, IReadOnlyList<string> regions)
     {
@@ -89,11 +112,20 @@ public sealed class Harness : IAsyncDisposable
         return (await Users.GetAsync(created.User.Id, CancellationToken.None))!;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (_postgresDatabase is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var admin = new Npgsql.NpgsqlConnection(PostgresServer);
+            await admin.OpenAsync();
+            await using var drop = admin.CreateCommand();
+            drop.CommandText = "DROP DATABASE IF EXISTS " + _postgresDatabase + " WITH (FORCE)";
+            await drop.ExecuteNonQueryAsync();
+            return;
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var f in new[] { _file, _file + "-wal", _file + "-shm", _file + "-journal" })
             if (File.Exists(f)) File.Delete(f);
-        return ValueTask.CompletedTask;
     }
 }

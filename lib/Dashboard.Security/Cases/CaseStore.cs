@@ -110,9 +110,11 @@ public sealed class CaseStore(OperationalDatabase database, IAuditSink audit, Ti
         ArgumentNullException.ThrowIfNull(regionScope);
         if (regionScope.Count == 0) return [];
         await using var c = await database.OpenAsync(cancellationToken);
+        var parameters = new DynamicParameters(new { status = status?.ToString() });
+        var inRegions = PortableSql.InList("region", regionScope.Order(StringComparer.Ordinal).ToArray(), parameters);
         var rows = await c.QueryAsync<CaseRow>(new CommandDefinition(
-            Select + " WHERE region_code IN @regions" + (status is null ? "" : " AND status = @status") + " ORDER BY due_date, id",
-            new { regions = regionScope.ToArray(), status = status?.ToString() }, cancellationToken: cancellationToken));
+            Select + " WHERE region_code IN " + inRegions + (status is null ? "" : " AND status = @status") + " ORDER BY due_date, id",
+            parameters, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToCase()).ToList();
     }
 

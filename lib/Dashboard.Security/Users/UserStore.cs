@@ -265,10 +265,12 @@ public sealed class UserStore(OperationalDatabase database, IAuditSink audit, Ti
     {
         if (rows.Count == 0) return [];
         var ids = rows.Select(r => r.Id).ToArray();
+        var parameters = new DynamicParameters();
+        var inIds = PortableSql.InList("id", ids, parameters);
         var roles = (await c.QueryAsync<(string UserId, string Role)>(new CommandDefinition(
-            "SELECT user_id, role FROM user_roles WHERE user_id IN @ids", new { ids }, cancellationToken: ct))).ToLookup(r => r.UserId, r => r.Role);
+            "SELECT user_id, role FROM user_roles WHERE user_id IN " + inIds, parameters, cancellationToken: ct))).ToLookup(r => r.UserId, r => r.Role);
         var regions = (await c.QueryAsync<(string UserId, string Code)>(new CommandDefinition(
-            "SELECT user_id, region_code FROM user_regions WHERE user_id IN @ids", new { ids }, cancellationToken: ct))).ToLookup(r => r.UserId, r => r.Code);
+            "SELECT user_id, region_code FROM user_regions WHERE user_id IN " + inIds, parameters, cancellationToken: ct))).ToLookup(r => r.UserId, r => r.Code);
         return rows.Select(r => new User(r.Id, r.UserName, r.DisplayName,
             roles[r.Id].Select(n => Enum.Parse<Role>(n)).Order().ToList(),
             regions[r.Id].Order(StringComparer.Ordinal).ToList(),
