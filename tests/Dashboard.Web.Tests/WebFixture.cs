@@ -107,6 +107,9 @@ public sealed class WebFixture : IAsyncLifetime
         Web = new KestrelHost<Program>(new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Api:BaseUrl"] = Api.Address + "/",
+            // The browser tests sign in many times from one address; the limiter has its own test.
+            ["RateLimits:SignInPerMinute"] = "10000",
+            ["RateLimits:ExportsPerMinute"] = "10000",
             ["ConnectionStrings:ClickHouse"] = _db.ConnectionString,
             ["Security:Store:ConnectionString"] = storeConnection,
         });

@@ -30,6 +30,8 @@ builder.Services.AddHttpClient<ApiClient>((sp, http) =>
 }).AddHttpMessageHandler<SessionTokenHandler>().AddHttpMessageHandler<ApiTimingHandler>();
 
 builder.Services.AddWebHealth();
+builder.Services.AddMemoryCache();
+builder.Services.AddWebRateLimits(builder.Configuration);
 
 builder.Services.AddAuthentication(SessionDefaults.Scheme)
     .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionDefaults.Scheme, null);
@@ -78,6 +80,8 @@ app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
+// After authentication, so exports are counted per user.
+app.UseRateLimiter();
 app.UseMustChangePassword();
 app.UseAuthorization();
 app.MapRazorPages();
