@@ -12,7 +12,7 @@ public sealed record TargetTile(ScorecardRow Row, string IndicatorName, string T
 public sealed record Freshness(string RegionCode, string RegionName, DateOnly? LatestPeriod, DateTimeOffset? LoadedAt, int StaleTargets, int Targets);
 
 /// <summary>The leaders' overview: a city (or the user's own district) as of a date.</summary>
-public sealed class IndexModel(ApiClient api, TimeProvider clock) : DashboardPage
+public sealed class IndexModel(ApiClient api, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, TimeProvider clock) : DashboardPage
 {
     [BindProperty(SupportsGet = true)] public string? City { get; set; }
     [BindProperty(SupportsGet = true, Name = "asOf")] public string? AsOfText { get; set; }
@@ -27,7 +27,7 @@ public sealed class IndexModel(ApiClient api, TimeProvider clock) : DashboardPag
     protected override async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
     {
         AsOfDate = AsOf.Parse(AsOfText, clock);
-        var catalog = await Catalog.LoadAsync(api, User, cancellationToken);
+        var catalog = await Catalog.LoadAsync(api, User, cache, cancellationToken);
         var tree = catalog.Regions;
         Choices = tree.OverviewChoices();
         if (string.IsNullOrEmpty(City)) City = Choices.Count > 0 ? Choices[0].Code : null;

@@ -8,7 +8,7 @@ namespace Dashboard.Web.Pages.Regions;
 /// Where a number comes from: the current observations of the region's subtree for one indicator and period,
 /// each with its source, pull run, revision and load time, and their sum as the scorecard computes it.
 /// </summary>
-public sealed class LineageModel(ApiClient api, TimeProvider clock) : DashboardPage
+public sealed class LineageModel(ApiClient api, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, TimeProvider clock) : DashboardPage
 {
     [BindProperty(SupportsGet = true)] public string? Code { get; set; }
     [BindProperty(SupportsGet = true)] public string? Indicator { get; set; }
@@ -27,7 +27,7 @@ public sealed class LineageModel(ApiClient api, TimeProvider clock) : DashboardP
     {
         AsOfDate = AsOf.Parse(AsOfText, clock);
         if (DateOnly.TryParseExact(PeriodText, "yyyy-MM-dd", out var p)) Period = p;
-        var catalog = await Catalog.LoadAsync(api, User, cancellationToken);
+        var catalog = await Catalog.LoadAsync(api, User, cache, cancellationToken);
         Region = catalog.Regions.FindInScope(Code);
         IndicatorRow = Indicator is null ? null : catalog.Indicator(Indicator);
         if (Region is null || IndicatorRow is null) return NotFound();

@@ -12,7 +12,7 @@ namespace Dashboard.Web.Pages.Regions;
 /// The inspectors' drill-down: every target that applies to the region (own and inherited), trends, sub-regions,
 /// lineage links for every number, rating overrides and supervision cases.
 /// </summary>
-public sealed class ViewModel(ApiClient api, CaseStore cases, TimeProvider clock) : DashboardPage
+public sealed class ViewModel(ApiClient api, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, CaseStore cases, TimeProvider clock) : DashboardPage
 {
     [BindProperty(SupportsGet = true)] public string? Code { get; set; }
     [BindProperty(SupportsGet = true, Name = "asOf")] public string? AsOfText { get; set; }
@@ -55,7 +55,7 @@ public sealed class ViewModel(ApiClient api, CaseStore cases, TimeProvider clock
     {
         AsOfDate = AsOf.Parse(AsOfText, clock);
         var asOf = AsOf.Text(AsOfDate);
-        Catalog = await Catalog.LoadAsync(api, User, cancellationToken);
+        Catalog = await Catalog.LoadAsync(api, User, cache, cancellationToken);
         var tree = Catalog.Regions;
         // Outside the user's jurisdiction the api does not list the region: answer as if it did not exist.
         Region = tree.FindInScope(Code);

@@ -11,7 +11,7 @@ namespace Dashboard.Web.Pages.Reports;
 /// api as the signed-in user, so the api checks jurisdiction and audits each download), compare two, and the
 /// user's in-app notices.
 /// </summary>
-public sealed class IndexModel(ApiClient api, TimeProvider clock) : DashboardPage
+public sealed class IndexModel(ApiClient api, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, TimeProvider clock) : DashboardPage
 {
     [BindProperty(SupportsGet = true)] public string? City { get; set; }
     [BindProperty(SupportsGet = true)] public string? A { get; set; }
@@ -43,7 +43,7 @@ public sealed class IndexModel(ApiClient api, TimeProvider clock) : DashboardPag
 
     protected override async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
     {
-        var catalog = await Catalog.LoadAsync(api, User, cancellationToken);
+        var catalog = await Catalog.LoadAsync(api, User, cache, cancellationToken);
         Cities = catalog.Regions.OverviewChoices().Where(r => r.Level == "City").ToList();
         SelectedCity = City is null ? (Cities.Count > 0 ? Cities[0] : null) : catalog.Regions.FindInScope(City);
         if (City is not null && SelectedCity is null) return NotFound();

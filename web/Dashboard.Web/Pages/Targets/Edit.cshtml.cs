@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Dashboard.Web.Pages.Targets;
 
 /// <summary>An administrator edits a target: the api stores the edit as the next version and keeps the history.</summary>
-public sealed class EditModel(ApiClient api) : PageModel
+public sealed class EditModel(ApiClient api, Microsoft.Extensions.Caching.Memory.IMemoryCache cache) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Id { get; set; }
     [BindProperty] public string Comparator { get; set; } = "ge";
@@ -47,6 +47,8 @@ public sealed class EditModel(ApiClient api) : PageModel
             Error = result.Message;
             return Page();
         }
+        // Cached catalogs hold the old version: drop them so this web's pages show the edit at once.
+        if (cache is Microsoft.Extensions.Caching.Memory.MemoryCache memory) memory.Compact(1.0);
         return Redirect($"/Targets/Edit?id={Uri.EscapeDataString(current.Id)}&saved=1");
     }
 
