@@ -84,7 +84,8 @@ wait_healthy api "$api_pid" "http://127.0.0.1:$api_port/health" "$CH_DIR/api.log
 web_port=$(free_port)
 while [ "$web_port" = "$api_port" ]; do web_port=$(free_port); done
 log "starting the web on http://127.0.0.1:$web_port"
-Api__BaseUrl="http://127.0.0.1:$api_port/" Diagnostics__ServerTiming=true ASPNETCORE_ENVIRONMENT=Production \
+# The web limits sign-in posts per address (RateLimits:SignInPerMinute); every virtual user signs in from here.
+Api__BaseUrl="http://127.0.0.1:$api_port/" Diagnostics__ServerTiming=true RateLimits__SignInPerMinute=1000 ASPNETCORE_ENVIRONMENT=Production \
   dotnet artifacts/bin/Dashboard.Web/release/Dashboard.Web.dll --urls "http://127.0.0.1:$web_port" >"$CH_DIR/web.log" 2>&1 </dev/null &
 web_pid=$!
 wait_healthy web "$web_pid" "http://127.0.0.1:$web_port/health" "$CH_DIR/web.log"
