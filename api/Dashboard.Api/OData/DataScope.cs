@@ -21,6 +21,7 @@ public sealed record DataScope(IReadOnlyList<string> RegionRoots, IReadOnlyList<
         "Regions" => InRegionsOrAbove("code"),
         "Targets" => InRegionsOrAbove("region_code"),
         "Observations" or "ObservationRevisions" or "Scorecard" => InRegions("region_code"),
+        "RegionPeriodSums" => InRegions("judged_code"),
         "Rejections" => new SqlCondition(
             "region_code IN (SELECT region_code FROM region_closure WHERE ancestor_code IN @scopeRoots) OR source_id IN @scopeSources",
             new Dictionary<string, object?>(StringComparer.Ordinal) { ["scopeRoots"] = RegionRoots.ToArray(), ["scopeSources"] = SourceIds.ToArray() }),

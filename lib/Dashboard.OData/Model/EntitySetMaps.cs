@@ -169,6 +169,25 @@ public static class EntitySetMaps
         new("LoadedAt", Instant, "loaded_at"),
     ]);
 
+    /// <summary>
+    /// The current observations summed per judged region (the region itself, or a school's town), indicator and period:
+    /// observation_rollup (sql/0013), which ingestion keeps current and the scorecard reads. Summing these groups over a
+    /// region's subtree gives its roll-up (methodology §2) from a few rows instead of every observation.
+    /// </summary>
+    public static EntitySetMap RegionPeriodSums { get; } = new("RegionPeriodSums", "RegionPeriodSum", "observation_rollup FINAL",
+        ["RegionCode", "IndicatorCode", "Period"],
+    [
+        new("RegionCode", Str, "judged_code"),
+        new("IndicatorCode", Str, "indicator_code"),
+        new("Period", Date, "period"),
+        new("Numerator", Dec, "numerator", Nullable: true),
+        new("Denominator", Dec, "denominator", Nullable: true),
+        new("SumValue", Dec, "sum_value", Nullable: true),
+        new("MaxValue", Dec, "max_value", Nullable: true),
+        new("Rows", Int, "rows"),
+        new("LoadedAt", Instant, "loaded_at"),
+    ]);
+
     /// <summary>The audit trail (key EventId), readable by the audit administrator only (the api enforces it).</summary>
     public static EntitySetMap AuditEvents { get; } = new("AuditEvents", "AuditEvent", "audit_log", ["EventId"],
     [
@@ -182,8 +201,8 @@ public static class EntitySetMaps
         new("Detail", Str, "detail"),
     ]);
 
-    /// <summary>Every entity set: the contract's, in contract order, then the revision history and the audit trail.</summary>
-    public static IReadOnlyList<EntitySetMap> All { get; } = [Regions, Indicators, Targets, Observations, Scorecard, PullRuns, Rejections, ObservationRevisions, AuditEvents];
+    /// <summary>Every entity set: the contract's, in contract order, then the revision history, the per-region sums and the audit trail.</summary>
+    public static IReadOnlyList<EntitySetMap> All { get; } = [Regions, Indicators, Targets, Observations, Scorecard, PullRuns, Rejections, ObservationRevisions, RegionPeriodSums, AuditEvents];
 
     /// <summary>Finds an entity set map by its set name (case-sensitive).</summary>
     public static EntitySetMap? Find(string entitySet) => All.FirstOrDefault(m => string.Equals(m.EntitySet, entitySet, StringComparison.Ordinal));

@@ -15,7 +15,7 @@ namespace Dashboard.Api.Tests.OData;
 /// </summary>
 public sealed class ODataQueryTests(ODataFixture fx) : IClassFixture<ODataFixture>
 {
-    private static readonly string[] Sets = ["Regions", "Indicators", "Targets", "Observations", "Scorecard", "PullRuns", "Rejections", "ObservationRevisions", "AuditEvents"];
+    private static readonly string[] Sets = ["Regions", "Indicators", "Targets", "Observations", "Scorecard", "PullRuns", "Rejections", "ObservationRevisions", "RegionPeriodSums", "AuditEvents"];
 
     private static void AssertNoStackTrace(string raw)
     {
@@ -226,6 +226,19 @@ public sealed class ODataQueryTests(ODataFixture fx) : IClassFixture<ODataFixtur
         // By hand: 331004 is i = 2, its 2023 places j = 1: revision 1 is 1000 + 200 + 10 = 1210 (run-1); the restatement 1333 (run-2).
         Assert.Equal([(1L, 1210m, "run-1"), (2L, 1333m, "run-2")], body.GetProperty("value").EnumerateArray()
             .Select(r => (r.GetProperty("Revision").GetInt64(), r.GetProperty("Value").GetDecimal(), r.GetProperty("RunId").GetString()!)));
+    }
+
+    [Fact]
+    public async Task Region_period_sums_give_a_regions_roll_up_from_the_pre_summed_groups()
+    {
+        // Taizhou's 2023 places summed over its nine counties from RegionPeriodSums, as the web's trend charts ask.
+        var (status, body, raw) = await fx.GetJsonAsync(
+            "/odata/RegionPeriodSums?$apply=filter(IndicatorCode eq 'NEW_SCHOOL_PLACES' and Period eq 2023-01-01)/aggregate(SumValue with sum as Total)");
+        Assert.True(status == 200, raw);
+        var expected = fx.Current.Where(o => o.IndicatorCode == "NEW_SCHOOL_PLACES" && o.Period == new DateOnly(2023, 1, 1)).Sum(o => o.Value!.Value);
+        // By hand: 1000 + 100i + 10 over i = 0..8, with 331004's 1210 restated to 1333: 9,090 + 3,600 + 123 = 12,813.
+        Assert.Equal(12813m, expected);
+        Assert.Equal(expected, Assert.Single(body.GetProperty("value").EnumerateArray()).GetProperty("Total").GetDecimal());
     }
 
     [Fact]

@@ -130,6 +130,7 @@ public static class ODataCorpus
             "Scorecard?$filter=Status ne 'Grey'",
             "Scorecard?$apply=aggregate($count as N)",
             "ObservationRevisions?$filter=Revision ge 1&$orderby=LoadedAt desc&$top=20",
+            "RegionPeriodSums?$apply=filter(Period ge 2024-01-01)/groupby((IndicatorCode,Period),aggregate(Numerator with sum as N,Denominator with sum as D,SumValue with sum as S))",
             "ObservationRevisions(RegionCode='320583102',IndicatorCode='PUBLIC_ABSORPTION',Period=2025-09-01,Revision=1,LoadedAt=2026-01-01T00:00:00Z)",
         };
 

@@ -81,9 +81,9 @@ public class CsdlTests
             foreach (var p in props.Split(' '))
                 Assert.True(map.FindProperty(p) is not null, $"{set}.{p} is not mapped");
         }
-        // The contract's sets plus the revision history (lineage) and the audit trail (issue 6: the audit administrator's).
-        Assert.Equal(contract.Count + 2, EntitySetMaps.All.Count);
-        Assert.Equal("ObservationRevisions", EntitySetMaps.All[^2].EntitySet);
+        // The contract's sets plus the revision history (lineage), the per-region sums and the audit trail (issue 6: the audit administrator's).
+        Assert.Equal(contract.Count + 3, EntitySetMaps.All.Count);
+        Assert.Equal(["ObservationRevisions", "RegionPeriodSums"], EntitySetMaps.All.Skip(contract.Count).Take(2).Select(m => m.EntitySet));
         Assert.Equal("AuditEvents", EntitySetMaps.All[^1].EntitySet);
     }
 

@@ -107,7 +107,9 @@ public sealed class ApiClient(HttpClient http, Microsoft.Extensions.Options.IOpt
 
     /// <summary>
     /// A region's value per period for one indicator: sums (and the max) over the region and all its
-    /// descendants, as the scorecard engine rolls data up (methodology §2); done by ClickHouse through $apply.
+    /// descendants, as the scorecard engine rolls data up (methodology §2). Read from RegionPeriodSums, the
+    /// groups ingestion keeps per judged region (schools are summed into their town there), so only the
+    /// subtree's non-school regions are asked for, and ClickHouse adds a few rows instead of every observation.
     /// </summary>
     public async Task<IReadOnlyList<PeriodAggregate>> RollUpAsync(IReadOnlyCollection<string> subtree, string indicatorCode, CancellationToken ct)
     {
@@ -116,8 +118,8 @@ public sealed class ApiClient(HttpClient http, Microsoft.Extensions.Options.IOpt
         foreach (var chunk in subtree.Chunk(60))
         {
             var filter = ODataQuery.And(ODataQuery.Eq("IndicatorCode", indicatorCode), ODataQuery.In("RegionCode", chunk));
-            var apply = $"filter({filter})/groupby((Period),aggregate(Numerator with sum as Numerator,Denominator with sum as Denominator,Value with sum as SumValue,Value with max as MaxValue,LoadedAt with max as LoadedAt))";
-            var rows = await ListAsync<PeriodAggregate>("Observations", new ODataQuery { Apply = apply, OrderBy = "Period" }, ct);
+            var apply = $"filter({filter})/groupby((Period),aggregate(Numerator with sum as Numerator,Denominator with sum as Denominator,SumValue with sum as SumValue,MaxValue with max as MaxValue,LoadedAt with max as LoadedAt))";
+            var rows = await ListAsync<PeriodAggregate>("RegionPeriodSums", new ODataQuery { Apply = apply, OrderBy = "Period" }, ct);
             foreach (var r in rows)
             {
                 byPeriod[r.Period] = byPeriod.TryGetValue(r.Period, out var a)

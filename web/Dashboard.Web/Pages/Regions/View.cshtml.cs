@@ -106,7 +106,8 @@ public sealed class ViewModel(ApiClient api, Microsoft.Extensions.Caching.Memory
         Tables.Add(sub);
 
         // Trends: one chart per indicator with a target here (at most four, the most urgent first).
-        var subtree = tree.Subtree(Region.Code);
+        // Schools are summed into their town in RegionPeriodSums: the judged regions of the subtree are enough.
+        var subtree = tree.Subtree(Region.Code).Where(c => tree.Find(c)?.Level != "School").ToList();
         foreach (var group in Rows.Where(r => r.LatestPeriod is not null || r.Actual is not null).GroupBy(r => r.IndicatorCode).Take(4))
         {
             var indicator = Catalog.Indicator(group.Key);
