@@ -67,7 +67,8 @@ public sealed class ObservationRollup(ClickHouseDatabase database)
     /// <summary>
     /// Recomputes the whole table from the observations into a new table and swaps it in, so groups that no
     /// longer exist (after a change of the region hierarchy) go too. Refreshes made during a rebuild may be lost:
-    /// rebuild when no pull is writing (the jobs host does it at night; the migrator after a migration).
+    /// rebuild when no pull is writing — after a bulk load that bypassed ingestion, after a change of the
+    /// hierarchy, or when upgrading a database that holds observations from before sql/0013.
     /// </summary>
     public async Task RebuildAsync(CancellationToken ct)
     {
