@@ -73,8 +73,8 @@ public sealed partial class ReportsTests(WebFixture fx)
         Assert.DoesNotContain("@", await page.InnerTextAsync("header nav"), StringComparison.Ordinal);
         Assert.True(int.Parse(new string(badge.Where(char.IsAsciiDigit).ToArray()), System.Globalization.CultureInfo.InvariantCulture) >= 2, badge);
         Assert.Contains("新督导通报已生成", await page.InnerTextAsync("[data-testid=notices]"), StringComparison.Ordinal);
+        // Kept under artifacts/screenshots; docs/images/reports.png is a committed copy, not rewritten by every run.
         await WebFixture.ScreenshotAsync(page, "reports");
-        File.Copy(Path.Combine(WebFixture.ScreenshotFolder, "reports.png"), Path.Combine(WebFixture.RepoRoot, "docs", "images", "reports.png"), overwrite: true);
 
         var before = await page.Locator("ul.notices li.unread").CountAsync();
         await page.Locator("ul.notices li.unread button", new() { HasTextString = "标为已读" }).First.ClickAsync();
