@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
 using Dashboard.Data.Catalogue;
@@ -12,7 +11,6 @@ namespace Dashboard.Api.Reports;
 
 internal static class ReportEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static void MapReports(this IEndpointRouteBuilder app)
     {
@@ -82,20 +80,9 @@ internal static class ReportEndpoints
     private static async Task<IResult> GenerateAsync(HttpContext context, ScopeResolver scopes, ApiAudit audit, CatalogueStore catalogue, ReportPublisher publisher,
         TimeProvider clock, ILogger<ReportPublisher> log, CancellationToken ct)
     {
-        if (!context.Request.HasJsonContentType())
-            return ApiProblems.BadParameter("body", "Send the request as JSON (Content-Type: application/json).");
-        GenerateReportInput? input;
-        try
-        {
-            input = await JsonSerializer.DeserializeAsync<GenerateReportInput>(context.Request.Body, Json, ct);
-        }
-        catch (JsonException ex)
-        {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return ApiProblems.BadParameter(field, $"{field}: not valid JSON of the expected type.");
-        }
-        if (input is null) return ApiProblems.BadParameter("body", "The body is empty; send {\"city\": …, \"asOf\": \"yyyy-MM-dd\"}.");
-        if (string.IsNullOrWhiteSpace(input.City)) return ApiProblems.BadParameter("city", "city is required: the code of the city to report on.");
+        var (input, problem) = await JsonBody.ReadAsync<GenerateReportInput>(context, "the request ({\"city\": …, \"asOf\": \"yyyy-MM-dd\"})", ct);
+        if (problem is not null) return problem;
+        if (string.IsNullOrWhiteSpace(input!.City)) return ApiProblems.BadParameter("city", "city is required: the code of the city to report on.");
         if (string.IsNullOrWhiteSpace(input.AsOf)) return ApiProblems.BadParameter("asOf", "asOf is required: the as-of date, written yyyy-MM-dd.");
         if (!DateOnly.TryParseExact(input.AsOf.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf))
             return ApiProblems.BadParameter("asOf", $"asOf: '{input.AsOf}' is not a date written yyyy-MM-dd.");

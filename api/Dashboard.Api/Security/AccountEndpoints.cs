@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dashboard.Api.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Dashboard.Security.ApiKeys;
@@ -37,8 +36,6 @@ public sealed record IssuedPassword(User User, string OneTimePassword);
 
 internal static class AccountEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static void MapAccounts(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/api/me").WithTags("Me");
@@ -119,7 +116,7 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> CreateKeyAsync(HttpContext context, ApiKeyStore keys, CancellationToken ct)
     {
-        var (request, problem) = await ReadAsync<ApiKeyRequest>(context, ct);
+        var (request, problem) = await JsonBody.ReadAsync<ApiKeyRequest>(context, "the request", ct, allowEmpty: true);
         if (problem is not null) return problem;
         var key = await keys.CreateAsync(Principal(context).UserId, request?.Name ?? "", ActorOf(context), ct);
         return TypedResults.Created("/api/me/api-keys", key);
@@ -136,7 +133,7 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> CreateUserAsync(HttpContext context, UserStore store, CancellationToken ct)
     {
-        var (request, problem) = await ReadAsync<UserRequest>(context, ct);
+        var (request, problem) = await JsonBody.ReadAsync<UserRequest>(context, "the account", ct);
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(request!.UserName)) return ApiProblems.BadParameter("userName", "userName is required.");
         if (!TryRoles(request.Roles, out var roles, out problem)) return problem!;
@@ -159,7 +156,7 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> SetRolesAsync(string id, HttpContext context, UserStore store, CancellationToken ct)
     {
-        var (request, problem) = await ReadAsync<ListRequest>(context, ct);
+        var (request, problem) = await JsonBody.ReadAsync<ListRequest>(context, "the list", ct, allowEmpty: true);
         if (problem is not null) return problem;
         if (!TryRoles(request?.Values, out var roles, out problem)) return problem!;
         if (RoleRules.Check(roles) is { } reason) return ApiProblems.BadParameter("values", reason);
@@ -168,7 +165,7 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> SetRegionsAsync(string id, HttpContext context, UserStore store, CancellationToken ct)
     {
-        var (request, problem) = await ReadAsync<ListRequest>(context, ct);
+        var (request, problem) = await JsonBody.ReadAsync<ListRequest>(context, "the list", ct, allowEmpty: true);
         if (problem is not null) return problem;
         try
         {
@@ -218,21 +215,6 @@ internal static class AccountEndpoints
             roles = [];
             problem = ApiProblems.BadParameter("roles", ex.Message + " Roles: " + string.Join(", ", Enum.GetNames<Role>()) + ".");
             return false;
-        }
-    }
-
-    private static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, CancellationToken ct) where T : class
-    {
-        if (context.Request.ContentLength == 0) return (null, null);
-        if (!context.Request.HasJsonContentType()) return (null, ApiProblems.BadParameter("body", "Send JSON (Content-Type: application/json)."));
-        try
-        {
-            return (await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Json, ct), null);
-        }
-        catch (JsonException ex)
-        {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return (null, ApiProblems.BadParameter(field, $"{field}: not valid JSON of the expected type."));
         }
     }
 }

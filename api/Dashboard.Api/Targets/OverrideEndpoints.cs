@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
 using Dashboard.Security.Audit;
@@ -18,8 +17,6 @@ public sealed record OverrideInput(string? RegionCode, string? TargetId, string?
 
 internal static class OverrideEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static void MapOverrides(this IEndpointRouteBuilder app)
     {
         var overrides = app.MapGroup("/api/overrides").WithTags("Rating overrides").RequireAuthorization(Policies.ReadData);
@@ -53,20 +50,9 @@ internal static class OverrideEndpoints
     private static async Task<IResult> AddAsync(HttpContext context, OverrideStore store, CatalogueStore catalogue, TargetStore targets,
         ScorecardResultStore results, ScopeResolver scopes, ApiAudit audit, TimeProvider clock, CancellationToken ct)
     {
-        if (!context.Request.HasJsonContentType())
-            return ApiProblems.BadParameter("body", "Send the override as JSON (Content-Type: application/json).");
-        OverrideInput? input;
-        try
-        {
-            input = await JsonSerializer.DeserializeAsync<OverrideInput>(context.Request.Body, Json, ct);
-        }
-        catch (JsonException ex)
-        {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return ApiProblems.BadParameter(field, $"{field}: not valid JSON of the expected type.");
-        }
-        if (input is null) return ApiProblems.BadParameter("body", "The body is empty; send the override as a JSON object.");
-        if (string.IsNullOrWhiteSpace(input.RegionCode)) return ApiProblems.BadParameter("regionCode", "regionCode is required.");
+        var (input, problem) = await JsonBody.ReadAsync<OverrideInput>(context, "the override", ct);
+        if (problem is not null) return problem;
+        if (string.IsNullOrWhiteSpace(input!.RegionCode)) return ApiProblems.BadParameter("regionCode", "regionCode is required.");
         if (string.IsNullOrWhiteSpace(input.TargetId)) return ApiProblems.BadParameter("targetId", "targetId is required.");
         if (string.IsNullOrWhiteSpace(input.Reason)) return ApiProblems.BadParameter("reason", "reason is required: say why the computed rating is not right.");
         if (input.Reason.Length > 2000) return ApiProblems.BadParameter("reason", "reason: at most 2000 characters.");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dashboard.Api.Security;
 using Dashboard.Api.Shared;
 using Dashboard.Security.Audit;
@@ -32,8 +31,6 @@ public sealed record TargetInput(
 
 internal static class TargetEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static void MapTargets(this IEndpointRouteBuilder app)
     {
         var targets = app.MapGroup("/api/targets").WithTags("Targets").RequireAuthorization(Policies.ReadData);
@@ -74,7 +71,7 @@ internal static class TargetEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext context, TargetStore store, CatalogueStore catalogue, ScorecardResultStore results, ScopeResolver scopes, ApiAudit audit, CancellationToken ct)
     {
-        var (input, problem) = await ReadAsync(context, ct);
+        var (input, problem) = await JsonBody.ReadAsync<TargetInput>(context, "the target", ct);
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(input!.Id)) return ApiProblems.BadParameter("id", "id is required to create a target.");
         if ((await store.GetHistoryAsync(input.Id, ct)).Count > 0)
@@ -84,7 +81,7 @@ internal static class TargetEndpoints
 
     private static async Task<IResult> EditAsync(string id, HttpContext context, TargetStore store, CatalogueStore catalogue, ScorecardResultStore results, ScopeResolver scopes, ApiAudit audit, CancellationToken ct)
     {
-        var (input, problem) = await ReadAsync(context, ct);
+        var (input, problem) = await JsonBody.ReadAsync<TargetInput>(context, "the target", ct);
         if (problem is not null) return problem;
         if (input!.Id is { } bodyId && !string.Equals(bodyId, id, StringComparison.Ordinal))
             return ApiProblems.BadParameter("id", $"The body's id '{bodyId}' differs from the URL's '{id}'; an id cannot change.");
@@ -140,22 +137,6 @@ internal static class TargetEndpoints
 
     /// <summary>Who makes the change: the signed-in user; until sign-in exists for the api, the caller is "api".</summary>
     internal static string Author(HttpContext context) => context.User.Identity?.Name is { Length: > 0 } name ? name : "api";
-
-    private static async Task<(TargetInput? Input, IResult? Problem)> ReadAsync(HttpContext context, CancellationToken ct)
-    {
-        if (!context.Request.HasJsonContentType())
-            return (null, ApiProblems.BadParameter("body", "Send the target as JSON (Content-Type: application/json)."));
-        try
-        {
-            var input = await JsonSerializer.DeserializeAsync<TargetInput>(context.Request.Body, Json, ct);
-            return input is null ? (null, ApiProblems.BadParameter("body", "The body is empty; send the target as a JSON object.")) : (input, null);
-        }
-        catch (JsonException ex)
-        {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return (null, ApiProblems.BadParameter(field, $"{field}: not valid JSON of the expected type (line {ex.LineNumber + 1}, position {ex.BytePositionInLine})."));
-        }
-    }
 
     private static bool TryEnum<T>(string? text, string field, out T value, out IResult? problem) where T : struct, Enum
     {
