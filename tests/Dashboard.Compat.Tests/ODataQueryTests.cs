@@ -3,6 +3,7 @@ using Dashboard.ClickHouse.Ado;
 using Dashboard.Compat.Tests.Corpus;
 using Dashboard.OData.Model;
 using Dashboard.OData.Translation;
+using Dashboard.Security.Jurisdiction;
 
 namespace Dashboard.Compat.Tests;
 
@@ -78,6 +79,9 @@ public sealed class ODataQueryTests(CompatFixture fixture)
         {
             ScopeKind.Kunshan => new DataScope(["320583"], ["kunshan-feed"]),
             ScopeKind.Empty => new DataScope([], []),
+            // As RegionHierarchy expands 320583 over the seeded catalogue (its towns have no sub-regions).
+            ScopeKind.KunshanListed => new DataScope(["320583"], ["kunshan-feed"],
+                new ExpandedScope(new HashSet<string>(["320583"]), new HashSet<string>(["320000", "320500", "320583"]), ["320583"])),
             _ => null,
         };
         var condition = scope?.ConditionFor(entitySet);

@@ -66,19 +66,4 @@ public class AuditLogTests
         Assert.Equal([new DateTime(2024, 1, 10, 12, 0, 0), new DateTime(2023, 7, 10, 12, 0, 0)], left.Skip(1).Select(e => e.Time));
         Assert.Empty(await log.DropExpiredPartitionsAsync(180, Actor.Console("retention"), Ct));
     }
-
-    [Fact]
-    public async Task Jurisdiction_expands_to_sub_regions()
-    {
-        await using var db = await TestDatabase.CreateAsync("security_scope", Schema.Full);
-        var ch = new ClickHouseDatabase(db.ConnectionString);
-        var kunshan = await RegionScope.ExpandAsync(ch, ["320583"], Ct);
-        Assert.Contains("320583", kunshan);
-        Assert.Contains("320583100", kunshan); // 玉山镇, a town under 昆山市
-        Assert.DoesNotContain("320500", kunshan); // the parent is not included
-        var suzhou = await RegionScope.ExpandAsync(ch, ["320500"], Ct);
-        Assert.True(suzhou.IsSupersetOf(kunshan));
-        Assert.Empty(await RegionScope.ExpandAsync(ch, [], Ct));
-        Assert.Equal(["NOPE01"], await RegionScope.ExpandAsync(ch, ["NOPE01"], Ct));
-    }
 }

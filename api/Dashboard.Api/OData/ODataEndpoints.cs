@@ -135,7 +135,7 @@ internal static class ODataEndpoints
             {
                 case QueryShape.Count:
                 {
-                    var count = await ScalarAsync(connection, query.Sql, query, limits, ct);
+                    var count = await ScalarAsync(connection, query.Sql, query, limits, map.EntitySet, ct);
                     context.Response.ContentType = "text/plain;charset=utf-8";
                     context.Response.Headers["OData-Version"] = "4.0";
                     context.Response.Headers.CacheControl = "no-store";
@@ -144,7 +144,7 @@ internal static class ODataEndpoints
                 }
                 case QueryShape.Entity:
                 {
-                    await using var command = Command(connection, query.Sql, query, limits);
+                    await using var command = Command(connection, query.Sql, query, limits, map.EntitySet);
                     await using var reader = await command.ExecuteReaderAsync(ct);
                     if (!await reader.ReadAsync(ct))
                     {
@@ -158,8 +158,8 @@ internal static class ODataEndpoints
                 }
                 default:
                 {
-                    long? total = query.CountSql is null ? null : await ScalarAsync(connection, query.CountSql, query, limits, ct);
-                    await using var command = Command(connection, query.Sql, query, limits);
+                    long? total = query.CountSql is null ? null : await ScalarAsync(connection, query.CountSql, query, limits, map.EntitySet, ct);
+                    await using var command = Command(connection, query.Sql, query, limits, map.EntitySet);
                     // The reader is opened before the first byte is sent, so a failing query still gets a
                     // proper status; a failure after that aborts the response rather than truncate it quietly.
                     await using var reader = await command.ExecuteReaderAsync(ct);
@@ -228,20 +228,30 @@ internal static class ODataEndpoints
         return await scorecards.GetOrComputeAsync(scope?.RegionRoots, asOf, ct);
     }
 
-    private static ClickHouseCommand Command(ClickHouseConnection connection, string sql, TranslatedQuery query, ODataApiOptions limits)
+    // Sets that read a few thousand rows at most (a snapshot, the catalogue, the pre-summed groups of a few
+    // regions): one thread each. Spreading such a read over every core costs more in thread start-up than it
+    // saves, and under concurrent users the cores are better spent on other requests.
+    private static readonly HashSet<string> SmallSets = new(StringComparer.Ordinal)
+    {
+        EntitySetMaps.Regions.EntitySet, EntitySetMaps.Indicators.EntitySet, EntitySetMaps.Targets.EntitySet,
+        EntitySetMaps.Scorecard.EntitySet, EntitySetMaps.PullRuns.EntitySet, EntitySetMaps.RegionPeriodSums.EntitySet,
+    };
+
+    private static ClickHouseCommand Command(ClickHouseConnection connection, string sql, TranslatedQuery query, ODataApiOptions limits, string entitySet)
     {
         var command = connection.CreateCommand(sql);
         command.CommandTimeout = limits.QueryTimeoutSeconds;
         command.Settings["max_memory_usage"] = limits.MaxMemoryBytes.ToString(CultureInfo.InvariantCulture);
+        if (SmallSets.Contains(entitySet)) command.Settings["max_threads"] = "1";
         // Defence in depth: whatever the translator produced, this statement cannot write (2 = read-only, settings allowed).
         command.Settings["readonly"] = "2";
         foreach (var (name, value) in query.Parameters) command.Parameters.AddWithValue(name, value);
         return command;
     }
 
-    private static async Task<long> ScalarAsync(ClickHouseConnection connection, string sql, TranslatedQuery query, ODataApiOptions limits, CancellationToken ct)
+    private static async Task<long> ScalarAsync(ClickHouseConnection connection, string sql, TranslatedQuery query, ODataApiOptions limits, string entitySet, CancellationToken ct)
     {
-        await using var command = Command(connection, sql, query, limits);
+        await using var command = Command(connection, sql, query, limits, entitySet);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Dashboard.Security;
+using Dashboard.Security.Jurisdiction;
 using Dashboard.Security.Store;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -35,6 +36,7 @@ internal static class ApiSecurity
         services.AddAuthorizationBuilder().AddDashboardPolicies();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
         services.AddSingleton<ApiAudit>();
+        services.AddSingleton<RegionHierarchy>();
         services.AddSingleton<ScopeResolver>();
 
         var limits = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using Dashboard.Api.OData;
 using Dashboard.Data.Ingestion;
-using Dashboard.Data.Storage;
 using Dashboard.Security.Jurisdiction;
 using Dashboard.Security.Users;
 
@@ -22,35 +20,18 @@ internal sealed record Jurisdiction(DataScope Scope, IReadOnlySet<string> Region
 }
 
 /// <summary>
-/// Expands a principal's granted regions into its jurisdiction (one small ClickHouse query over the region
-/// closure, reused for a minute per set of grants: the hierarchy changes rarely, grants are read fresh).
+/// Expands a principal's granted regions into its jurisdiction against the in-memory region hierarchy
+/// (<see cref="RegionHierarchy"/>: re-read when the regions table changes, checked at most once a second).
+/// Grants themselves are read fresh with the principal on every request.
 /// </summary>
-internal sealed class ScopeResolver(ClickHouseDatabase database, SourceRegistry sources, TimeProvider clock)
+internal sealed class ScopeResolver(RegionHierarchy hierarchy, SourceRegistry sources)
 {
-    private static readonly TimeSpan Reuse = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlySet<string> Regions, IReadOnlySet<string> Ancestors)> _expanded = new(StringComparer.Ordinal);
-
     public async Task<Jurisdiction> ResolveAsync(SecurityPrincipal principal, CancellationToken ct)
     {
         var roots = RegionScope.Normalize(principal.Regions);
-        var key = string.Join(",", roots);
-        var now = clock.GetUtcNow();
-        if (!_expanded.TryGetValue(key, out var cached) || now - cached.At > Reuse)
-        {
-            cached = (now, await RegionScope.ExpandAsync(database, roots, ct), await AncestorsAsync(roots, ct));
-            _expanded[key] = cached;
-        }
-        var sourceIds = sources.All.Where(s => cached.Regions.Contains(s.RegionCode)).Select(s => s.Id).ToList();
-        return new Jurisdiction(new DataScope(roots, sourceIds), cached.Regions, cached.Ancestors);
-    }
-
-    private async Task<IReadOnlySet<string>> AncestorsAsync(IReadOnlyList<string> roots, CancellationToken ct)
-    {
-        if (roots.Count == 0) return new HashSet<string>(StringComparer.Ordinal);
-        await using var c = await database.OpenAsync(ct);
-        var codes = await Dapper.SqlMapper.QueryAsync<string>(c, new Dapper.CommandDefinition(
-            "SELECT DISTINCT ancestor_code FROM region_closure WHERE region_code IN @roots", new { roots = roots.ToArray() }, cancellationToken: ct));
-        return codes.ToHashSet(StringComparer.Ordinal);
+        var expanded = await hierarchy.ExpandAsync(roots, ct);
+        var sourceIds = sources.All.Where(s => expanded.Regions.Contains(s.RegionCode)).Select(s => s.Id).ToList();
+        return new Jurisdiction(new DataScope(roots, sourceIds, expanded), expanded.Regions, expanded.Ancestors);
     }
 
     /// <summary>The jurisdiction of the request's caller (resolved once per request).</summary>

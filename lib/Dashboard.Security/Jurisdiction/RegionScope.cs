@@ -1,11 +1,8 @@
-using Dapper;
-using Dashboard.Data.Storage;
-
 namespace Dashboard.Security.Jurisdiction;
 
 /// <summary>
 /// A user's jurisdiction: the region codes granted, read as "these regions and everything under them".
-/// Reads must be limited to <see cref="ExpandAsync"/>'s set; an account without regions sees nothing.
+/// Reads must be limited to the expanded set (<see cref="RegionHierarchy.ExpandAsync"/>); an account without regions sees nothing.
 /// </summary>
 public static class RegionScope
 {
@@ -21,24 +18,6 @@ public static class RegionScope
         var list = codes.Select(c => c?.Trim() ?? "").ToList();
         if (list.Find(c => !IsValidCode(c)) is { } bad) throw new ArgumentException($"'{bad}' is not a region code.", nameof(codes));
         return list.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>
-    /// The granted regions and all their sub-regions, from ClickHouse's <c>region_closure</c> view
-    /// (sql/0006). A granted code the catalogue does not know stays in the set on its own.
-    /// </summary>
-    public static async Task<IReadOnlySet<string>> ExpandAsync(ClickHouseDatabase database, IReadOnlyCollection<string> granted, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        var roots = Normalize(granted);
-        var set = new HashSet<string>(roots, StringComparer.Ordinal);
-        if (roots.Count == 0) return set;
-        await using var c = await database.OpenAsync(cancellationToken);
-        var codes = await c.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT region_code FROM region_closure WHERE has(@roots, ancestor_code)",
-            new { roots = roots.ToArray() }, cancellationToken: cancellationToken));
-        set.UnionWith(codes);
-        return set;
     }
 
     /// <summary>True when <paramref name="regionCode"/> is in an expanded scope.</summary>

@@ -30,7 +30,7 @@ public sealed record CreatedUser(User User, string OneTimePassword);
 /// <param name="UserName">The account name.</param>
 /// <param name="DisplayName">The display name.</param>
 /// <param name="Roles">Current roles.</param>
-/// <param name="Regions">Current region codes (expand with RegionScope.ExpandAsync before filtering).</param>
+/// <param name="Regions">Current region codes (expand with RegionHierarchy.ExpandAsync before filtering).</param>
 /// <param name="MustChangePassword">True when only a password change may be allowed.</param>
 public sealed record SecurityPrincipal(string UserId, string UserName, string DisplayName, IReadOnlyList<Role> Roles,
     IReadOnlyList<string> Regions, bool MustChangePassword)

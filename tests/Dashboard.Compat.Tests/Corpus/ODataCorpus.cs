@@ -9,6 +9,8 @@ public enum ScopeKind
     Kunshan,
     /// <summary>A user with no regions and no sources: the empty IN lists.</summary>
     Empty,
+    /// <summary>昆山市 again, in the form the api uses: the scope's parent regions listed, their children read from regions.</summary>
+    KunshanListed,
 }
 
 /// <summary>One OData request of the corpus.</summary>
@@ -138,6 +140,7 @@ public static class ODataCorpus
         cases.AddRange(none.Concat(scorecard).Select(q => new ODataCase(SetOf(q), q, ScopeKind.None)));
         cases.AddRange(audit.Select(q => new ODataCase("AuditEvents", q, ScopeKind.None)));
         cases.AddRange(scoped.Select(q => new ODataCase(SetOf(q), q, ScopeKind.Kunshan)));
+        cases.AddRange(scoped.Select(q => new ODataCase(SetOf(q), q, ScopeKind.KunshanListed)));
         cases.AddRange(new[] { "Observations", "Rejections", "Targets", "Scorecard" }.Select(q => new ODataCase(q, q, ScopeKind.Empty)));
         return cases;
     }

@@ -114,6 +114,12 @@ public static partial class StoreSteps
         new("CatalogueStore.GetRegionCodesAsync (subtree)", true, async (s, ct) => Rows(await s.Catalogue.GetRegionCodesAsync(Kunshan, ct))),
         new("CatalogueStore.GetTopLevelRegionCodesAsync", true, async (s, ct) => Rows(await s.Catalogue.GetTopLevelRegionCodesAsync(ct))),
         new("CatalogueStore.FindRegionAsync", true, async (s, ct) => Rows([await s.Catalogue.FindRegionAsync(Kunshan, ct)])),
+        new("RegionHierarchy.ExpandAsync", true, async (s, ct) =>
+        {
+            using var hierarchy = new Dashboard.Security.Jurisdiction.RegionHierarchy(s.Database, new FixedClock(StoreContext.Now));
+            var e = await hierarchy.ExpandAsync([Suzhou], ct);
+            return [.. e.Regions.Order(StringComparer.Ordinal), "ancestors: " + string.Join(",", e.Ancestors.Order(StringComparer.Ordinal)), "parents: " + string.Join(",", e.Parents)];
+        }),
         new("CatalogueStore.GetIndicatorsAsync", true, async (s, ct) => Rows(await s.Catalogue.GetIndicatorsAsync(ct))),
         new("CatalogueStore.GetCurrentTargetsAsync", true, async (s, ct) => Rows(await s.Catalogue.GetCurrentTargetsAsync([Kunshan, "320585"], ct))),
         new("CatalogueStore.GetCurrentTargetsAsync (no regions)", true, async (s, ct) => Rows(await s.Catalogue.GetCurrentTargetsAsync([], ct))),
