@@ -66,5 +66,12 @@ public class CaseTests
         Assert.Empty(await h.Cases.ListAsync(new HashSet<string>(), null, Ct));
         Assert.Single(await h.Cases.ListAsync(new HashSet<string> { "331082" }, CaseStatus.Open, Ct));
         Assert.Empty(await h.Cases.ListAsync(new HashSet<string> { "331082" }, CaseStatus.Closed, Ct));
+
+        // A city with its schools: more codes than are listed in the SQL; the same answer, filtered in memory.
+        var large = new HashSet<string>(Enumerable.Range(0, CaseStore.MaxListedRegions).Select(i => $"320583{i:D6}")) { "320583", "320583100" };
+        Assert.True(large.Count > CaseStore.MaxListedRegions);
+        Assert.Equal(["b", "a"], (await h.Cases.ListAsync(large, null, Ct)).Select(x => x.Title));
+        Assert.Equal(["b", "a"], (await h.Cases.ListAsync(large, CaseStatus.Open, Ct)).Select(x => x.Title));
+        Assert.Empty(await h.Cases.ListAsync(large, CaseStatus.Closed, Ct));
     }
 }

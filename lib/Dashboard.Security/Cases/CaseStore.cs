@@ -101,8 +101,11 @@ public sealed class CaseStore(OperationalDatabase database, IAuditSink audit, Ti
         return row?.ToCase();
     }
 
+    /// <summary>Above this many regions in a scope, <see cref="ListAsync"/> reads the cases and filters them in memory.</summary>
+    public const int MaxListedRegions = 500;
+
     /// <summary>
-    /// The cases in <paramref name="regionScope"/> (an expanded jurisdiction: RegionScope.ExpandAsync),
+    /// The cases in <paramref name="regionScope"/> (an expanded jurisdiction: RegionHierarchy.ExpandAsync),
     /// optionally of one status, by due date. An empty scope returns nothing.
     /// </summary>
     public async Task<IReadOnlyList<SupervisionCase>> ListAsync(IReadOnlySet<string> regionScope, CaseStatus? status, CancellationToken cancellationToken)
@@ -111,9 +114,18 @@ public sealed class CaseStore(OperationalDatabase database, IAuditSink audit, Ti
         if (regionScope.Count == 0) return [];
         await using var c = await database.OpenAsync(cancellationToken);
         var parameters = new DynamicParameters(new { status = status?.ToString() });
+        var byStatus = status is null ? "" : " AND status = @status";
+        if (regionScope.Count > MaxListedRegions)
+        {
+            // A city with its schools is thousands of codes: one parameter each is slow and meets SQLite's and
+            // PostgreSQL's parameter limits. Cases are few next to regions; the scope is applied here instead.
+            var all = await c.QueryAsync<CaseRow>(new CommandDefinition(
+                Select + " WHERE 1 = 1" + byStatus + " ORDER BY due_date, id", parameters, cancellationToken: cancellationToken));
+            return all.Where(r => regionScope.Contains(r.RegionCode)).Select(r => r.ToCase()).ToList();
+        }
         var inRegions = PortableSql.InList("region", regionScope.Order(StringComparer.Ordinal).ToArray(), parameters);
         var rows = await c.QueryAsync<CaseRow>(new CommandDefinition(
-            Select + " WHERE region_code IN " + inRegions + (status is null ? "" : " AND status = @status") + " ORDER BY due_date, id",
+            Select + " WHERE region_code IN " + inRegions + byStatus + " ORDER BY due_date, id",
             parameters, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToCase()).ToList();
     }

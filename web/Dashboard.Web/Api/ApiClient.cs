@@ -106,33 +106,43 @@ public sealed class ApiClient(HttpClient http, Microsoft.Extensions.Options.IOpt
         ListAsync<ScorecardRow>("Scorecard", new ODataQuery { AsOf = asOf, Filter = filter, OrderBy = "RegionCode,TargetId" }, ct);
 
     /// <summary>
-    /// A region's value per period for one indicator: sums (and the max) over the region and all its
-    /// descendants, as the scorecard engine rolls data up (methodology §2). Read from RegionPeriodSums, the
-    /// groups ingestion keeps per judged region (schools are summed into their town there), so only the
+    /// A region's value per period for each of <paramref name="indicatorCodes"/>: sums (and the max) over the region
+    /// and all its descendants, as the scorecard engine rolls data up (methodology §2). Read from RegionPeriodSums,
+    /// the groups ingestion keeps per judged region (schools are summed into their town there), so only the
     /// subtree's non-school regions are asked for, and ClickHouse adds a few rows instead of every observation.
+    /// One request per 60 regions for all the indicators together; an indicator without data has no entry.
     /// </summary>
-    public async Task<IReadOnlyList<PeriodAggregate>> RollUpAsync(IReadOnlyCollection<string> subtree, string indicatorCode, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<PeriodAggregate>>> RollUpAsync(IReadOnlyCollection<string> subtree,
+        IReadOnlyCollection<string> indicatorCodes, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(subtree);
+        ArgumentNullException.ThrowIfNull(indicatorCodes);
+        var result = new Dictionary<string, SortedDictionary<DateOnly, PeriodAggregate>>(StringComparer.Ordinal);
+        if (indicatorCodes.Count == 0) return new Dictionary<string, IReadOnlyList<PeriodAggregate>>();
         // The in-list counts against the api's filter-node limit (100): ask in chunks and add the sums up here.
-        var byPeriod = new SortedDictionary<DateOnly, PeriodAggregate>();
         foreach (var chunk in subtree.Chunk(60))
         {
-            var filter = ODataQuery.And(ODataQuery.Eq("IndicatorCode", indicatorCode), ODataQuery.In("RegionCode", chunk));
-            var apply = $"filter({filter})/groupby((Period),aggregate(Numerator with sum as Numerator,Denominator with sum as Denominator,SumValue with sum as SumValue,MaxValue with max as MaxValue,LoadedAt with max as LoadedAt))";
-            var rows = await ListAsync<PeriodAggregate>("RegionPeriodSums", new ODataQuery { Apply = apply, OrderBy = "Period" }, ct);
+            var filter = ODataQuery.And(ODataQuery.In("IndicatorCode", indicatorCodes), ODataQuery.In("RegionCode", chunk));
+            var apply = $"filter({filter})/groupby((IndicatorCode,Period),aggregate(Numerator with sum as Numerator,Denominator with sum as Denominator,SumValue with sum as SumValue,MaxValue with max as MaxValue,LoadedAt with max as LoadedAt))";
+            var rows = await ListAsync<IndicatorPeriodAggregate>("RegionPeriodSums", new ODataQuery { Apply = apply, OrderBy = "IndicatorCode,Period" }, ct);
             foreach (var r in rows)
             {
+                if (!result.TryGetValue(r.IndicatorCode, out var byPeriod)) result[r.IndicatorCode] = byPeriod = [];
+                var p = new PeriodAggregate(r.Period, r.Numerator, r.Denominator, r.SumValue, r.MaxValue, r.LoadedAt);
                 byPeriod[r.Period] = byPeriod.TryGetValue(r.Period, out var a)
-                    ? new PeriodAggregate(r.Period, Add(a.Numerator, r.Numerator), Add(a.Denominator, r.Denominator), Add(a.SumValue, r.SumValue),
-                        Max(a.MaxValue, r.MaxValue), Max(a.LoadedAt, r.LoadedAt))
-                    : r;
+                    ? new PeriodAggregate(r.Period, Add(a.Numerator, p.Numerator), Add(a.Denominator, p.Denominator), Add(a.SumValue, p.SumValue),
+                        Max(a.MaxValue, p.MaxValue), Max(a.LoadedAt, p.LoadedAt))
+                    : p;
             }
         }
-        return byPeriod.Values.ToList();
+        return result.ToDictionary(p => p.Key, p => (IReadOnlyList<PeriodAggregate>)p.Value.Values.ToList(), StringComparer.Ordinal);
 
         static decimal? Add(decimal? x, decimal? y) => x is null ? y : y is null ? x : x + y;
         static T? Max<T>(T? x, T? y) where T : struct, IComparable<T> => x is null ? y : y is null ? x : x.Value.CompareTo(y.Value) >= 0 ? x : y;
     }
+
+    private sealed record IndicatorPeriodAggregate(string IndicatorCode, DateOnly Period, decimal? Numerator, decimal? Denominator, decimal? SumValue,
+        decimal? MaxValue, DateTimeOffset? LoadedAt);
 
     // ---- REST ----
 

@@ -67,8 +67,14 @@ public sealed class ViewModel(ApiClient api, Microsoft.Extensions.Caching.Memory
         var subs = children.Count == 0 ? Task.FromResult<IReadOnlyList<ScorecardRow>>([])
             : api.ScorecardAsync(AsOfDate, ODataQuery.In("RegionCode", children.Select(c => c.Code).Take(80)), cancellationToken);
         var overrides = api.OverridesAsync(Region.Code, cancellationToken);
-        await Task.WhenAll(own, subs, overrides);
         Rows = (await own).OrderBy(r => Display.StatusRank(r.Status)).ThenBy(r => r.TargetId, StringComparer.Ordinal).ToList();
+        // Trends: one chart per indicator with a target here (at most four, the most urgent first), all read in one
+        // request while the sub-regions' rows arrive. Schools are summed into their town in RegionPeriodSums: the
+        // judged regions of the subtree are enough.
+        var subtree = tree.Subtree(Region.Code).Where(c => tree.Find(c)?.Level != "School").ToList();
+        var groups = Rows.Where(r => r.LatestPeriod is not null || r.Actual is not null).GroupBy(r => r.IndicatorCode).Take(4).ToList();
+        var rollUpsTask = api.RollUpAsync(subtree, groups.Select(g => g.Key).ToList(), cancellationToken);
+        await Task.WhenAll(subs, overrides, rollUpsTask);
         Overrides = await overrides;
 
         var targets = new DataTable("targets", $"{Region.Name}适用的全部目标（截至 {asOf}）",
@@ -105,13 +111,11 @@ public sealed class ViewModel(ApiClient api, Microsoft.Extensions.Caching.Memory
         }
         Tables.Add(sub);
 
-        // Trends: one chart per indicator with a target here (at most four, the most urgent first).
-        // Schools are summed into their town in RegionPeriodSums: the judged regions of the subtree are enough.
-        var subtree = tree.Subtree(Region.Code).Where(c => tree.Find(c)?.Level != "School").ToList();
-        foreach (var group in Rows.Where(r => r.LatestPeriod is not null || r.Actual is not null).GroupBy(r => r.IndicatorCode).Take(4))
+        var rollUps = await rollUpsTask;
+        foreach (var group in groups)
         {
             var indicator = Catalog.Indicator(group.Key);
-            var series = (await api.RollUpAsync(subtree, group.Key, cancellationToken)).Where(p => p.Period <= AsOfDate).ToList();
+            var series = (rollUps.TryGetValue(group.Key, out var all) ? all : []).Where(p => p.Period <= AsOfDate).ToList();
             var values = series.Select(p => (p.Period, Value: RegionValue(p, indicator))).ToList();
             // An indicator without any data here gets no empty chart; the targets table already says "无数据".
             if (values.Count == 0) continue;
@@ -132,8 +136,9 @@ public sealed class ViewModel(ApiClient api, Microsoft.Extensions.Caching.Memory
                 ], indicator?.IsRatio == true ? "%" : indicator?.Unit ?? ""));
         }
 
-        // Cases of this region and below, from the operational store, limited to what the api lets this user see.
-        var scope = subtree.ToHashSet(StringComparer.Ordinal);
+        // Cases of this region and below (schools included: a case is often opened on one school), from the
+        // operational store, limited to what the api lets this user see.
+        var scope = tree.Subtree(Region.Code).ToHashSet(StringComparer.Ordinal);
         Cases = await cases.ListAsync(scope, null, cancellationToken);
         // Each case's path through open → rectifying → re-inspected → closed, with who moved it, when and why.
         var histories = new Dictionary<string, IReadOnlyList<CaseHistoryEntry>>(StringComparer.Ordinal);

@@ -76,7 +76,8 @@ public sealed class ViewModel(ApiClient api, TimeProvider clock) : DashboardPage
         // Trajectory of the target's region over time, with the expected path (methodology §5), the target and the forecast at the deadline.
         if (tree.InScope(Target.RegionCode))
         {
-            var series = (await api.RollUpAsync(tree.Subtree(Target.RegionCode).Where(c => tree.Find(c)?.Level != "School").ToList(), Target.IndicatorCode, cancellationToken)).Where(p => p.Period <= AsOfDate).ToList();
+            var rollUps = await api.RollUpAsync(tree.Subtree(Target.RegionCode).Where(c => tree.Find(c)?.Level != "School").ToList(), [Target.IndicatorCode], cancellationToken);
+            var series = (rollUps.TryGetValue(Target.IndicatorCode, out var all) ? all : []).Where(p => p.Period <= AsOfDate).ToList();
             var points = series.Select(p => (Date: p.Period, Actual: Regions.ViewModel.RegionValue(p, Indicator))).ToList();
             var labels = points.Select(p => p.Date).Append(Target.Deadline).Distinct().Order().ToList();
             var baseline = Own?.Baseline;
