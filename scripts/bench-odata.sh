@@ -86,7 +86,7 @@ if [ -z "${BENCH_ODATA_TOKEN:-}" ]; then
 fi
 log "starting the api on http://127.0.0.1:$api_port"
 RateLimits__ODataPerMinute=100000000 Scorecard__ResultCacheSeconds=3600 ASPNETCORE_ENVIRONMENT=Production \
-  dotnet "$api_src/artifacts/bin/Dashboard.Api/release/Dashboard.Api.dll" --urls "http://127.0.0.1:$api_port" >"$CH_DIR/api.log" 2>&1 </dev/null &
+  dotnet "$api_src/artifacts/bin/Dashboard.Api/release/Dashboard.Api.dll" --contentRoot "$api_src/api/Dashboard.Api" --urls "http://127.0.0.1:$api_port" >"$CH_DIR/api.log" 2>&1 </dev/null &
 api_pid=$!
 for _ in $(seq 1 120); do
   curl -sf -m 2 "http://127.0.0.1:$api_port/health" >/dev/null 2>&1 && break

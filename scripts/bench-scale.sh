@@ -113,10 +113,10 @@ export Security__Store__ConnectionString="Data Source=$CH_DIR/security.db"
 BENCH_ODATA_TOKEN=$(dotnet "$generator" bench-account $(ch --query "SELECT code FROM bench.regions FINAL WHERE level = 'Province' AND code LIKE '9%' FORMAT TSV" | tr '\n' ' '))
 export BENCH_ODATA_TOKEN
 export ConnectionStrings__ClickHouseRead="$ConnectionStrings__ClickHouse"
-start() { # NAME DLL -> port in $port, pid appended to pids
+start() { # NAME PROJECT -> port in $port, pid appended to pids; the project folder is the content root (appsettings, wwwroot)
   port=$(free_port)
   ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production RateLimits__ODataPerMinute=10000000 \
-    Scorecard__ResultCacheSeconds=3600 dotnet "$2" >"$CH_DIR/$1.log" 2>&1 </dev/null &
+    Scorecard__ResultCacheSeconds=3600 dotnet "artifacts/bin/$(basename "$2")/release/$(basename "$2").dll" --contentRoot "$repo/$2" >"$CH_DIR/$1.log" 2>&1 </dev/null &
   pids+=("$!")
   eval "${1}_pid=$! ${1}_port=$port"
   for _ in $(seq 1 120); do
@@ -125,9 +125,9 @@ start() { # NAME DLL -> port in $port, pid appended to pids
     sleep 0.5
   done
 }
-start api artifacts/bin/Dashboard.Api/release/Dashboard.Api.dll || die "the api did not start"
-start jobs artifacts/bin/Dashboard.Jobs/release/Dashboard.Jobs.dll || jobs_pid=""
-Api__BaseUrl="http://127.0.0.1:$api_port/" start web artifacts/bin/Dashboard.Web/release/Dashboard.Web.dll || web_pid=""
+start api api/Dashboard.Api || die "the api did not start"
+start jobs jobs/Dashboard.Jobs || jobs_pid=""
+Api__BaseUrl="http://127.0.0.1:$api_port/" start web web/Dashboard.Web || web_pid=""
 log "OData: api on port $api_port"
 odata=$("$bench" scale-odata "http://127.0.0.1:$api_port")
 pages="not measured: Dashboard.Bench has no web command yet"

@@ -77,7 +77,7 @@ wait_healthy() { # NAME PID URL LOG
 api_port=$(free_port)
 log "starting the api on http://127.0.0.1:$api_port"
 Scorecard__ResultCacheSeconds=3600 RateLimits__ODataPerMinute=10000000 ASPNETCORE_ENVIRONMENT=Production \
-  dotnet artifacts/bin/Dashboard.Api/release/Dashboard.Api.dll --urls "http://127.0.0.1:$api_port" >"$CH_DIR/api.log" 2>&1 </dev/null &
+  dotnet artifacts/bin/Dashboard.Api/release/Dashboard.Api.dll --contentRoot "$repo/api/Dashboard.Api" --urls "http://127.0.0.1:$api_port" >"$CH_DIR/api.log" 2>&1 </dev/null &
 api_pid=$!
 wait_healthy api "$api_pid" "http://127.0.0.1:$api_port/health" "$CH_DIR/api.log"
 
@@ -86,7 +86,7 @@ while [ "$web_port" = "$api_port" ]; do web_port=$(free_port); done
 log "starting the web on http://127.0.0.1:$web_port"
 # The web limits sign-in posts per address (RateLimits:SignInPerMinute); every virtual user signs in from here.
 Api__BaseUrl="http://127.0.0.1:$api_port/" Diagnostics__ServerTiming=true RateLimits__SignInPerMinute=1000 ASPNETCORE_ENVIRONMENT=Production \
-  dotnet artifacts/bin/Dashboard.Web/release/Dashboard.Web.dll --urls "http://127.0.0.1:$web_port" >"$CH_DIR/web.log" 2>&1 </dev/null &
+  dotnet artifacts/bin/Dashboard.Web/release/Dashboard.Web.dll --contentRoot "$repo/web/Dashboard.Web" --urls "http://127.0.0.1:$web_port" >"$CH_DIR/web.log" 2>&1 </dev/null &
 web_pid=$!
 wait_healthy web "$web_pid" "http://127.0.0.1:$web_port/health" "$CH_DIR/web.log"
 export BENCH_WEB_URL="http://127.0.0.1:$web_port" BENCH_WEB_API="http://127.0.0.1:$api_port"

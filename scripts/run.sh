@@ -52,11 +52,13 @@ fi
 
 scripts/stop.sh --services-only
 
-# start NAME PORT DLL: one service in the background, its log under .local/logs, its pid under .local/run.
+# start NAME PORT PROJECT: one service in the background, its log under .local/logs, its pid under .local/run.
+# The project folder is the content root, where the service's appsettings.json (and the web's wwwroot) live;
+# started from here without it, a service would read neither.
 start() {
   log "starting $1 on http://127.0.0.1:$2"
   ASPNETCORE_URLS="http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Production \
-    setsid dotnet "$3" >"$log_dir/$1.log" 2>&1 < /dev/null &
+    setsid dotnet "artifacts/bin/$(basename "$3")/release/$(basename "$3").dll" --contentRoot "$repo/$3" >"$log_dir/$1.log" 2>&1 < /dev/null &
   echo $! > "$run_dir/$1.pid"
 }
 wait_for() { # NAME URL
@@ -73,7 +75,7 @@ wait_for() { # NAME URL
 # The district systems: the simulator plays one per county of the seeded catalogue. The demo feed
 # token is made here and handed to both sides through the environment only.
 feed_token=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-Simulator__Token=$feed_token start simulator "$SIM_PORT" artifacts/bin/DistrictSimulator/release/DistrictSimulator.dll
+Simulator__Token=$feed_token start simulator "$SIM_PORT" tools/DistrictSimulator
 wait_for simulator "http://127.0.0.1:$SIM_PORT/v1/sources"
 
 # The source registry, from the simulator's list: one HTTP source per county, pulled every 5 minutes,
@@ -90,12 +92,12 @@ export "Sources__Items__${i}__Id=320585-files" "Sources__Items__${i}__RegionCode
   "Sources__Items__${i}__DropFolder=$drop" "Sources__Items__${i}__Cron=0/30 * * * * ?"
 log "registered $i feed sources and 1 drop folder"
 
-Pulls__RunOnStart=true start jobs "$JOBS_PORT" artifacts/bin/Dashboard.Jobs/release/Dashboard.Jobs.dll
-start api "$API_PORT" artifacts/bin/Dashboard.Api/release/Dashboard.Api.dll
+Pulls__RunOnStart=true start jobs "$JOBS_PORT" jobs/Dashboard.Jobs
+start api "$API_PORT" api/Dashboard.Api
 wait_for jobs "http://127.0.0.1:$JOBS_PORT/health"
 wait_for api "http://127.0.0.1:$API_PORT/health"
 # The web app reads only through the api (forwarding the signed-in user's session) and shares the operational store.
-Api__BaseUrl="http://127.0.0.1:$API_PORT/" start web "$WEB_PORT" artifacts/bin/Dashboard.Web/release/Dashboard.Web.dll
+Api__BaseUrl="http://127.0.0.1:$API_PORT/" start web "$WEB_PORT" web/Dashboard.Web
 wait_for web "http://127.0.0.1:$WEB_PORT/Account/SignIn"
 
 # The demo data arrives through real pulls: wait until every source has finished its first run.
