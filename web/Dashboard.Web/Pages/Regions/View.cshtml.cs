@@ -63,18 +63,18 @@ public sealed class ViewModel(ApiClient api, Microsoft.Extensions.Caching.Memory
         Ancestors = tree.Ancestors(Region.Code);
         var children = tree.Children(Region.Code);
 
-        var own = api.ScorecardAsync(AsOfDate, ODataQuery.Eq("RegionCode", Region.Code), cancellationToken);
-        var subs = children.Count == 0 ? Task.FromResult<IReadOnlyList<ScorecardRow>>([])
-            : api.ScorecardAsync(AsOfDate, ODataQuery.In("RegionCode", children.Select(c => c.Code).Take(80)), cancellationToken);
+        // The region's own rows and its first 80 sub-regions' in one request (schools, usually the rest, have none).
+        var cards = api.ScorecardAsync(AsOfDate, ODataQuery.In("RegionCode", children.Select(c => c.Code).Take(80).Prepend(Region.Code)), cancellationToken);
         var overrides = api.OverridesAsync(Region.Code, cancellationToken);
-        Rows = (await own).OrderBy(r => Display.StatusRank(r.Status)).ThenBy(r => r.TargetId, StringComparer.Ordinal).ToList();
+        var cardRows = await cards;
+        Rows = cardRows.Where(r => r.RegionCode == Region.Code).OrderBy(r => Display.StatusRank(r.Status)).ThenBy(r => r.TargetId, StringComparer.Ordinal).ToList();
         // Trends: one chart per indicator with a target here (at most four, the most urgent first), all read in one
-        // request while the sub-regions' rows arrive. Schools are summed into their town in RegionPeriodSums: the
+        // request beside the overrides. Schools are summed into their town in RegionPeriodSums: the
         // judged regions of the subtree are enough.
         var subtree = tree.Subtree(Region.Code).Where(c => tree.Find(c)?.Level != "School").ToList();
         var groups = Rows.Where(r => r.LatestPeriod is not null || r.Actual is not null).GroupBy(r => r.IndicatorCode).Take(4).ToList();
         var rollUpsTask = api.RollUpAsync(subtree, groups.Select(g => g.Key).ToList(), cancellationToken);
-        await Task.WhenAll(subs, overrides, rollUpsTask);
+        await Task.WhenAll(overrides, rollUpsTask);
         Overrides = await overrides;
 
         var targets = new DataTable("targets", $"{Region.Name}适用的全部目标（截至 {asOf}）",
@@ -99,7 +99,7 @@ public sealed class ViewModel(ApiClient api, Microsoft.Extensions.Caching.Memory
         [
             new("region", "地区"), new("level", "层级"), new("lagging", "滞后目标数", true), new("worst", "最差评级"), new("latest", "最新数据期"), new("stale", "数据陈旧目标数", true),
         ]);
-        var byRegion = (await subs).ToLookup(r => r.RegionCode, StringComparer.Ordinal);
+        var byRegion = cardRows.Where(r => r.RegionCode != Region.Code).ToLookup(r => r.RegionCode, StringComparer.Ordinal);
         foreach (var c in children)
         {
             var rows = byRegion[c.Code].ToList();
