@@ -10,7 +10,9 @@
 #   OData      Dashboard.Bench scale-odata: api vs the same SQL (from system.query_log) sent to ClickHouse directly,
 #              latency, then 16 and 64 concurrent clients per query on each side;
 #   memory     peak RSS (VmHWM) of the api, jobs and web processes after the load.
-# Dashboard pages under load are measured only when Dashboard.Bench has a `web` command (WebBench.cs).
+#   pages      Dashboard.Bench web (WebBench.cs): a city overview and a county drill-down under 16 and 64 signed-in
+#              users (a Leader of the first province), p50/p95 and errors, vs the same users asking the api alone
+#              for each page's main query.
 # Prints a markdown section on stdout; progress on stderr.
 #
 #   scripts/bench-scale.sh   (BENCH_SCALE_PROVINCES [2], BENCH_SCALE_SCHOOLS [13300] per province,
@@ -46,7 +48,7 @@ pids=()
 trap "for p in \${pids[@]+\"\${pids[@]}\"}; do kill \"\$p\" 2>/dev/null; wait \"\$p\" 2>/dev/null; done; \"$repo/scripts/clickhouse.sh\" stop || true; rm -rf \"$CH_DIR\"" EXIT
 prepare_bench
 log "building the generator, api, jobs and web (Release)"
-for p in tools/DataGenerator/DataGenerator.csproj api/Dashboard.Api/Dashboard.Api.csproj jobs/Dashboard.Jobs/Dashboard.Jobs.csproj web/Dashboard.Web/Dashboard.Web.csproj; do
+for p in tools/DataGenerator/DataGenerator.csproj tools/Dashboard.Admin/Dashboard.Admin.csproj api/Dashboard.Api/Dashboard.Api.csproj jobs/Dashboard.Jobs/Dashboard.Jobs.csproj web/Dashboard.Web/Dashboard.Web.csproj; do
   # Another session's half-edited web or jobs must not stop the run: that service's memory is then n/a.
   dotnet build "$p" -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || log "$p did not build"
 done
@@ -127,11 +129,28 @@ start() { # NAME PROJECT -> port in $port, pid appended to pids; the project fol
 }
 start api api/Dashboard.Api || die "the api did not start"
 start jobs jobs/Dashboard.Jobs || jobs_pid=""
-Api__BaseUrl="http://127.0.0.1:$api_port/" start web web/Dashboard.Web || web_pid=""
+# Every virtual user signs in from this address: the sign-in limit is raised; Server-Timing counts the api calls.
+Api__BaseUrl="http://127.0.0.1:$api_port/" RateLimits__SignInPerMinute=100000 Diagnostics__ServerTiming=true start web web/Dashboard.Web || web_pid=""
 log "OData: api on port $api_port"
 odata=$("$bench" scale-odata "http://127.0.0.1:$api_port")
-pages="not measured: Dashboard.Bench has no web command yet"
-if "$bench" web --help >/dev/null 2>&1; then pages="Dashboard.Bench web exists: run it against http://127.0.0.1:$web_port (not wired here yet)"; fi
+
+pages=""
+province=$(ch --query "SELECT min(code) FROM bench.regions FINAL WHERE level = 'Province' AND code LIKE '9%'")
+city=$(ch --query "SELECT min(code) FROM bench.regions FINAL WHERE level = 'City' AND parent_code = '$province'")
+county=$(ch --query "SELECT min(code) FROM bench.regions FINAL WHERE level = 'County' AND parent_code = '$city'")
+if [ -n "${web_pid:-}" ]; then
+  for clients in 16 64; do
+    # A Leader of the whole province per run (its first sign-in changes the one-time password).
+    user="scale-leader-$clients"
+    printf '[{"userName":"%s","displayName":"省级领导","role":"Leader","regions":["%s"]}]' "$user" "$province" >"$CH_DIR/leader.json"
+    created=$(dotnet artifacts/bin/Dashboard.Admin/release/Dashboard.Admin.dll seed-demo --file "$CH_DIR/leader.json" 2>/dev/null)
+    log "pages: $clients users, overview of $city and drill-down of $county"
+    out=$(BENCH_WEB_URL="http://127.0.0.1:$web_port" BENCH_WEB_API="http://127.0.0.1:$api_port" BENCH_WEB_USER="$user" \
+      BENCH_WEB_PASSWORD="$(sed -n "s/^$user (.*one-time password \(.*\)$/\1/p" <<<"$created")" BENCH_WEB_CITY="$city" BENCH_WEB_REGION="$county" \
+      BENCH_WEB_ASOF=2026-10-31 BENCH_WEB_CLIENTS="$clients" BENCH_WEB_SECONDS="$BENCH_SCALE_LOAD_SECONDS" BENCH_WEB_FIRST_RUNS=3 "$bench" web) || out=""
+    pages+="$out"$'\n'
+  done
+fi
 hwm() { [ -n "$1" ] && awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "n/a"; }
 mem_api=$(hwm "$api_pid"); mem_jobs=$(hwm "${jobs_pid:-}"); mem_web=$(hwm "${web_pid:-}")
 load_end=$(cut -d' ' -f1 /proc/loadavg)
@@ -182,7 +201,14 @@ cat <<REPORT
 |---|---:|
 | api | $mem_api |
 | jobs (idle: no sources registered) | $mem_jobs |
-| web (idle: pages not driven) | $mem_web |
+| web (after the pages' load) | $mem_web |
 
-Dashboard pages under load: $pages.
 REPORT
+printf '| Page (warm snapshot) | Users | pages/s | p50 (ms) | p95 (ms) | errors | api calls per page | api alone: main query p50 / p95 (ms), req/s | web p95 / api p95 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+while read -r line; do
+  [ -n "$(field load "$line")" ] || continue
+  printf '| `%s` | %s | %s | %s | %s | %s | %s | %s / %s, %s | %s |\n' "$(field path "$line")" "$(field clients "$line")" "$(field web_rps "$line")" \
+    "$(field web_p50 "$line")" "$(field web_p95 "$line")" "$(field web_errors "$line")" "$(field api_calls "$line")" \
+    "$(field main_p50 "$line")" "$(field main_p95 "$line")" "$(field main_rps "$line")" "$(field ratio_p95 "$line")"
+done <<<"$pages"
+[ -n "$(tr -d '[:space:]' <<<"$pages")" ] || printf '\nDashboard pages: not measured (the web did not start or the bench failed; see %s/web.log).\n' "$CH_DIR"
