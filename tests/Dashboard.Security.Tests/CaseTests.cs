@@ -54,6 +54,18 @@ public class CaseTests
     }
 
     [Fact]
+    public async Task A_note_is_kept_trimmed_and_an_overlong_one_is_refused_without_moving_the_case()
+    {
+        await using var h = await Harness.CreateAsync();
+        var c = await h.Cases.CreateAsync(new NewCase("320583", "T1", "昆山", "a", new DateOnly(2025, 6, 30)), Inspector, Ct);
+        var e = await Assert.ThrowsAsync<CaseException>(() => h.Cases.MoveAsync(c.Id, CaseStatus.Rectifying, new string('长', CaseStore.MaxNoteLength + 1), Inspector, Ct));
+        Assert.Contains("500", e.Message, StringComparison.Ordinal);
+        Assert.Equal(CaseStatus.Open, (await h.Cases.GetAsync(c.Id, Ct))!.Status);
+        await h.Cases.MoveAsync(c.Id, CaseStatus.Rectifying, "  已约谈 ", Inspector, Ct);
+        Assert.Equal("已约谈", (await h.Cases.GetHistoryAsync(c.Id, Ct))[^1].Note);
+    }
+
+    [Fact]
     public async Task Listing_is_limited_to_the_scope()
     {
         await using var h = await Harness.CreateAsync();

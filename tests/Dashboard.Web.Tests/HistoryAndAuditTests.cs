@@ -88,6 +88,11 @@ public sealed class HistoryAndAuditTests(WebFixture fx)
         Assert.Contains("导出数据", table, StringComparison.Ordinal);
         Assert.Contains("CSV 1 rows", table, StringComparison.Ordinal);
         Assert.Contains("共", await page.InnerTextAsync("[data-testid=audit-total]"), StringComparison.Ordinal);
+        // The text filter ignores case: '/runs/VIEW' finds '/Runs/View#rejections', and an absent word finds nothing.
+        await page.GotoAsync(Url($"/Audit?UserName={fx.Users[Role.Inspector]}&Action=Export&q_audit={Uri.EscapeDataString("/runs/VIEW")}"));
+        Assert.Contains("/Runs/View#rejections", await page.InnerTextAsync("#tbl-audit"), StringComparison.Ordinal);
+        await page.GotoAsync(Url($"/Audit?UserName={fx.Users[Role.Inspector]}&Action=Export&q_audit=nowhere-in-the-trail"));
+        Assert.DoesNotContain("/Runs/View#rejections", await page.InnerTextAsync("#tbl-audit"), StringComparison.Ordinal);
 
         // Sorting by user (a link) keeps the filter; the whole trail pages 100 at a time.
         await page.GotoAsync(Url("/Audit?s_audit=user&d_audit=asc"));
@@ -138,6 +143,67 @@ public sealed class HistoryAndAuditTests(WebFixture fx)
         var text = await history.InnerTextAsync();
         Assert.Contains("2 条记录", text, StringComparison.Ordinal);
         Assert.Contains("待整改 → 整改中（已约谈）", text, StringComparison.Ordinal);
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_inspector_overrides_a_rating_and_opens_a_case_through_the_region_page_forms()
+    {
+        var (page, errors) = await fx.NewPageAsync();
+        await fx.SignInAsync(page, Role.Inspector);
+        var url = $"/Regions/View?code=331023&asOf={WebFixture.AsOf}";
+        await page.GotoAsync(Url(url));
+        var target = await page.Locator("#OverrideTarget option").First.GetAttributeAsync("value");
+
+        // The forms post back to this region and date (their action carries code and asOf).
+        await page.SelectOptionAsync("#OverrideStatus", "AmberGreen");
+        await page.FillAsync("#OverrideReason", "现场核查：新校区已于十月启用");
+        await page.ClickAsync("form:has(#OverrideReason) button[type=submit]");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("code=331023.*msg=override"));
+        Assert.Contains("已保存人工评定", await page.InnerTextAsync("body"), StringComparison.Ordinal);
+        // The record comes back from the api (GET /api/overrides) into the page's list, with its author.
+        var record = await page.InnerTextAsync("#overrides + .table-scroll");
+        Assert.Contains("现场核查：新校区已于十月启用", record, StringComparison.Ordinal);
+        Assert.Contains(fx.Users[Role.Inspector], record, StringComparison.Ordinal);
+
+        await page.SelectOptionAsync("#CaseTarget", target!);
+        await page.FillAsync("#CaseOwner", "天台县教育局");
+        await page.FillAsync("#CaseTitle", "公办学位缺口未按期补齐");
+        await page.FillAsync("#CaseDue", "2024-03-31");
+        await page.ClickAsync("form:has(#CaseTitle) button[type=submit]");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("code=331023.*msg=case"));
+        var cases = await fx.Web.Services.GetRequiredService<CaseStore>().ListAsync(new HashSet<string> { "331023" }, null, CancellationToken.None);
+        var opened = Assert.Single(cases, c => c.Title == "公办学位缺口未按期补齐");
+        Assert.Equal((target, "天台县教育局", new DateOnly(2024, 3, 31), CaseStatus.Open), (opened.TargetId, opened.OwnerUnit, opened.DueDate, opened.Status));
+        Assert.Contains("公办学位缺口未按期补齐", await page.InnerTextAsync("#cases + .table-scroll"), StringComparison.Ordinal);
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_inspector_moves_a_case_with_a_note_and_the_note_is_in_its_history()
+    {
+        var cases = fx.Web.Services.GetRequiredService<CaseStore>();
+        var actor = new Actor(fx.Users[Role.Inspector], "127.0.0.1");
+        var created = await cases.CreateAsync(new NewCase("331022", "TZ-ABSORB-2023", "三门县教育局", "随迁子女就读比例滞后", new DateOnly(2023, 12, 31)), actor, CancellationToken.None);
+
+        var (page, errors) = await fx.NewPageAsync();
+        await fx.SignInAsync(page, Role.Inspector);
+        await page.GotoAsync(Url($"/Regions/View?code=331022&asOf={WebFixture.AsOf}"));
+        var form = page.Locator($"form.case-move:has(input[name=CaseId][value='{created.Id}'])");
+        // The note has a visible label, and the form is reachable by keyboard like every control.
+        Assert.Equal("处理说明", await page.InnerTextAsync($"label[for='note-{created.Id}']"));
+        await form.Locator("input[name=CaseNote]").FillAsync("已下发整改通知");
+        await form.Locator("button", new() { HasTextString = "整改中" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("msg=moved"));
+
+        Assert.Equal(CaseStatus.Rectifying, (await cases.GetAsync(created.Id, CancellationToken.None))!.Status);
+        var history = await cases.GetHistoryAsync(created.Id, CancellationToken.None);
+        Assert.Equal("已下发整改通知", history[^1].Note);
+        var details = page.Locator($"tr:has(input[name=CaseId][value='{created.Id}']) details.case-history");
+        await details.Locator("summary").ClickAsync();
+        Assert.Contains("待整改 → 整改中（已下发整改通知）", await details.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(errors);
         await page.Context.CloseAsync();
     }

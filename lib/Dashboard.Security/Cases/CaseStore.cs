@@ -101,6 +101,9 @@ public sealed class CaseStore(OperationalDatabase database, IAuditSink audit, Ti
         return row?.ToCase();
     }
 
+    /// <summary>The longest note a status change may carry.</summary>
+    public const int MaxNoteLength = 500;
+
     /// <summary>Above this many regions in a scope, <see cref="ListAsync"/> reads the cases and filters them in memory.</summary>
     public const int MaxListedRegions = 500;
 
@@ -135,6 +138,8 @@ public sealed class CaseStore(OperationalDatabase database, IAuditSink audit, Ti
     public async Task<SupervisionCase> MoveAsync(string id, CaseStatus to, string note, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        note = note?.Trim() ?? "";
+        if (note.Length > MaxNoteLength) throw new CaseException($"处理说明不能超过 {MaxNoteLength} 字");
         var now = UnixTime.Now(clock);
         CaseStatus from;
         await using (var c = await database.OpenAsync(cancellationToken))
@@ -157,7 +162,7 @@ public sealed class CaseStore(OperationalDatabase database, IAuditSink audit, Ti
                 new { id }, tx, cancellationToken: cancellationToken));
             await c.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO case_history (case_id, seq, from_status, to_status, actor, note, at) VALUES (@id, @seq, @from, @to, @actor, @note, @now)
-                """, new { id, seq, from = current, to = to.ToString(), actor = actor.UserName, note = note ?? "", now }, tx, cancellationToken: cancellationToken));
+                """, new { id, seq, from = current, to = to.ToString(), actor = actor.UserName, note, now }, tx, cancellationToken: cancellationToken));
             await tx.CommitAsync(cancellationToken);
         }
         await audit.WriteAsync(new AuditEvent(clock.GetUtcNow().UtcDateTime, actor.UserName, actor.Address, AuditAction.CaseStatusChanged, "case " + id,
