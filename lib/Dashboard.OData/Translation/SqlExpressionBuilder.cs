@@ -193,7 +193,10 @@ internal sealed partial class SqlExpressionBuilder
             "endswith" when args.Count == 2 => $"endsWith({Arg(0)}, {Arg(1)})",
             "year" when args.Count == 1 => $"toYear({Arg(0)})",
             "month" when args.Count == 1 => $"toMonth({Arg(0)})",
-            _ => throw NotSupported($"the function '{call.Name}' (supported: contains, startswith, endswith, year, month)"),
+            // UTF-8 aware, so Chinese and Latin text compare alike: contains(tolower(Detail),'abc') is a case-insensitive search.
+            "tolower" when args.Count == 1 => $"lowerUTF8({Arg(0)})",
+            "toupper" when args.Count == 1 => $"upperUTF8({Arg(0)})",
+            _ => throw NotSupported($"the function '{call.Name}' (supported: contains, startswith, endswith, tolower, toupper, year, month)"),
         };
     }
 

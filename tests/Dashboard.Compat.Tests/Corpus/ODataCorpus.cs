@@ -49,6 +49,7 @@ public static class ODataCorpus
             "Regions?$filter=" + E("Name eq '昆山市'"),
             "Regions?$filter=" + E("Name eq 'O''Brien \\ x' or Name eq '玉山镇'"),
             "Regions?$filter=contains(Name,'山') and startswith(Code,'3205') and endswith(Code,'00')&$count=true",
+            "Indicators?$filter=contains(tolower(Code),'migrant') or toupper(NameEn) eq 'X'",
             "Regions?$filter=Code in ('320583','320585','nope')&$orderby=Code",
             "Regions?$filter=not (Level eq 'Town') and ParentCode ne ''",
             "Regions?$apply=groupby((Level),aggregate($count as N))&$orderby=N desc",

@@ -69,6 +69,8 @@ public class FilterTests
         Assert.Equal("WHERE startsWith(`region_code`, @p0)", Tx.ObsWhere("?$filter=startswith(RegionCode,'32')"));
         Assert.Equal("WHERE endsWith(`indicator_code`, @p0)", Tx.ObsWhere("?$filter=endswith(IndicatorCode,'_RATE')"));
         Assert.Equal("WHERE (NOT startsWith(`region_code`, @p0))", Tx.ObsWhere("?$filter=not startswith(RegionCode,'32')"));
+        Assert.Equal("WHERE (position(lowerUTF8(`indicator_code`), @p0) > 0)", Tx.ObsWhere("?$filter=contains(tolower(IndicatorCode),'rate')"));
+        Assert.Equal("WHERE (upperUTF8(`region_code`) = @p0)", Tx.ObsWhere("?$filter=toupper(RegionCode) eq 'A'"));
     }
 
     [Fact]
@@ -124,8 +126,9 @@ public class FilterTests
     [Fact]
     public void Unknown_function_is_refused()
     {
-        var ex = Tx.Fails("Observations", "?$filter=tolower(RegionCode) eq 'a'");
-        Assert.Contains("tolower", ex.Message, StringComparison.Ordinal);
+        var ex = Tx.Fails("Observations", "?$filter=trim(RegionCode) eq 'a'");
+        Assert.Contains("trim", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("tolower", ex.Message, StringComparison.Ordinal); // the list of what is supported
     }
 
     [Fact]

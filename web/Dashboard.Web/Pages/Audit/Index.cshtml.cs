@@ -34,6 +34,9 @@ public sealed class IndexModel(ApiClient api) : DashboardPage
         ["time"] = "Time", ["user"] = "User", ["address"] = "Address", ["action"] = "Action", ["object"] = "Object", ["result"] = "Result", ["detail"] = "Detail",
     };
 
+    // What the text box searches.
+    private static readonly string[] TextProperties = ["Object", "Detail", "User"];
+
     protected override async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
     {
         var table = new DataTable("audit", "审计日志",
@@ -48,7 +51,8 @@ public sealed class IndexModel(ApiClient api) : DashboardPage
             Day(From, 0) is { } from ? $"Time ge {ODataQuery.Literal(from)}" : null,
             Day(To, 1) is { } to ? $"Time lt {ODataQuery.Literal(to)}" : null,
             Request.Query[table.FilterParam].ToString().Trim() is { Length: > 0 and <= 100 } text
-                ? $"contains(Object,{ODataQuery.Literal(text)}) or contains(Detail,{ODataQuery.Literal(text)}) or contains(User,{ODataQuery.Literal(text)})"
+                // Case-insensitive, as the page's other filters are (tolower maps to ClickHouse's lowerUTF8).
+                ? string.Join(" or ", TextProperties.Select(p => $"contains(tolower({p}),{ODataQuery.Literal(text.ToLowerInvariant())})"))
                 : null);
         var orderBy = SortProperties.TryGetValue(Request.Query[table.SortParam].ToString(), out var property)
             ? property + (Request.Query[table.DirectionParam] == "desc" ? " desc" : "") + (property == "Time" ? "" : ",Time desc")
