@@ -1,4 +1,6 @@
 using Dashboard.ClickHouse.Migrations;
+using Dashboard.Data.Scorecard;
+using Dashboard.Data.Storage;
 
 // Usage: Dashboard.Migrate [--dir <folder>] [--status]; the default folder is the sql/ shipped beside the tool.
 // The connection string comes from the environment (ConnectionStrings__ClickHouse), never the command
@@ -38,6 +40,9 @@ try
     }
     var applied = await migrator.MigrateAsync(cts.Token);
     Console.WriteLine(applied.Count == 0 ? "migrations: up to date" : $"migrations: applied {applied.Count}");
+    // Observations from before sql/0013 (or loaded around ingestion) have no per-region sums yet.
+    if (await new ObservationRollup(new ClickHouseDatabase(connectionString)).EnsureBuiltAsync(cts.Token))
+        Console.WriteLine("observation_rollup was empty while observations exist: rebuilt from the observations");
     return 0;
 }
 catch (Exception e) when (e is MigrationException or System.Data.Common.DbException or ArgumentException)

@@ -84,6 +84,23 @@ public sealed class ObservationRollup(ClickHouseDatabase database)
         await c.ExecuteAsync(new CommandDefinition("DROP TABLE observation_rollup_old", cancellationToken: ct));
     }
 
+    /// <summary>
+    /// Rebuilds the table when it is empty while observations exist, and says whether it did: a database that held
+    /// observations before sql/0013 was applied, or one loaded in bulk without ingestion, would otherwise show no
+    /// data in the scorecard. The migrator runs this after applying migrations.
+    /// </summary>
+    public async Task<bool> EnsureBuiltAsync(CancellationToken ct)
+    {
+        await using (var c = await database.OpenAsync(ct))
+        {
+            var observations = await c.ExecuteScalarAsync<ulong>(new CommandDefinition("SELECT count() FROM (SELECT 1 FROM observations LIMIT 1)", cancellationToken: ct));
+            var groups = await c.ExecuteScalarAsync<ulong>(new CommandDefinition("SELECT count() FROM (SELECT 1 FROM observation_rollup LIMIT 1)", cancellationToken: ct));
+            if (observations == 0 || groups > 0) return false;
+        }
+        await RebuildAsync(ct);
+        return true;
+    }
+
     // Ticks order two refreshes of one group made in the same second; Interlocked keeps them strictly rising in-process.
     private static long _last;
 
