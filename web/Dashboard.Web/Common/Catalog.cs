@@ -12,51 +12,12 @@ public sealed record Catalog(RegionTree Regions, IReadOnlyDictionary<string, Ind
 
     /// <summary>
     /// The catalog as the api shows it to this user, reused for <see cref="CacheFor"/> by every user with the same
-    /// roles and granted regions (the api's answer depends on nothing else). Every page needs it, and with schools
-    /// as regions the Regions set alone is several pages: the 10M-row benchmark spent most of a page's time here.
-    /// A region or target edited through the api shows here within that time.
+    /// roles and granted regions (<see cref="JurisdictionCache"/>). Every page needs it, and with schools as regions
+    /// the Regions set alone is several pages: the 10M-row benchmark spent most of a page's time here. A region or
+    /// target edited through the api shows here within that time.
     /// </summary>
-    /// <remarks>
-    /// When it is due, one request reloads it and the others meanwhile get the one they had: when sixteen users
-    /// all reloaded it at once, every minute, those pages took seconds. The reload runs in a request because the
-    /// api is asked as the signed-in user.
-    /// </remarks>
-    public static async Task<Catalog> LoadAsync(ApiClient api, System.Security.Claims.ClaimsPrincipal user, IMemoryCache cache, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(cache);
-        ArgumentNullException.ThrowIfNull(user);
-        var key = "catalog|" + string.Join(',', user.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal))
-            + "|" + string.Join(',', user.FindAll(Dashboard.Web.Security.SessionDefaults.RegionClaim).Select(c => c.Value).Order(StringComparer.Ordinal));
-        if (cache.TryGetValue(key, out Cached? cached) && cached is not null)
-        {
-            if (Environment.TickCount64 - cached.LoadedAt < (long)CacheFor.TotalMilliseconds) return cached.Catalog;
-            // Due: this request reloads unless another already is; the rest keep the old one a moment longer.
-            if (Interlocked.CompareExchange(ref cached.Reloading, 1, 0) != 0) return cached.Catalog;
-            try
-            {
-                return Store(cache, key, await LoadAsync(api, user, cancellationToken));
-            }
-            finally
-            {
-                Volatile.Write(ref cached.Reloading, 0);
-            }
-        }
-        return Store(cache, key, await LoadAsync(api, user, cancellationToken));
-    }
-
-    private static Catalog Store(IMemoryCache cache, string key, Catalog catalog)
-    {
-        // Kept a while past due so a quiet minute does not send the next user back to a cold load.
-        cache.Set(key, new Cached(catalog, Environment.TickCount64), CacheFor * 10);
-        return catalog;
-    }
-
-    private sealed class Cached(Catalog catalog, long loadedAt)
-    {
-        public Catalog Catalog { get; } = catalog;
-        public long LoadedAt { get; } = loadedAt;
-        public int Reloading;
-    }
+    public static Task<Catalog> LoadAsync(ApiClient api, System.Security.Claims.ClaimsPrincipal user, IMemoryCache cache, CancellationToken cancellationToken) =>
+        JurisdictionCache.GetAsync(cache, user, "catalog", CacheFor, () => LoadAsync(api, user, cancellationToken));
 
     /// <summary>Reads the three sets side by side.</summary>
     public static async Task<Catalog> LoadAsync(ApiClient api, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)

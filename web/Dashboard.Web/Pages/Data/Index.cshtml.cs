@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Dashboard.Web.Pages.Data;
 
 /// <summary>District officers' and administrators' data desk: sources, runs, failures, run now, rejections and uploads.</summary>
-public sealed class IndexModel(ApiClient api) : DashboardPage
+public sealed class IndexModel(ApiClient api, Microsoft.Extensions.Caching.Memory.IMemoryCache cache) : DashboardPage
 {
     [BindProperty(SupportsGet = true)] public string? Msg { get; set; }
     [BindProperty] public string? SourceId { get; set; }
@@ -82,6 +82,8 @@ public sealed class IndexModel(ApiClient api) : DashboardPage
         }
         await using (var stream = Upload.OpenReadStream())
             UploadOutcome = await api.UploadAsync(SourceId, stream, Path.GetFileName(Upload.FileName), cancellationToken);
+        // Rows loaded: trend series this web keeps for a minute would lag the upload; drop them.
+        if (UploadOutcome.Result is { Run.RowsLoaded: > 0 }) JurisdictionCache.Clear(cache);
         return await OnGetAsync(cancellationToken);
     }
 

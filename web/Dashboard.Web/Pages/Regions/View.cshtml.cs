@@ -32,6 +32,12 @@ public sealed class ViewModel(ApiClient api, Microsoft.Extensions.Caching.Memory
     [BindProperty] public string? CaseTo { get; set; }
     [BindProperty] public string? CaseNote { get; set; }
 
+    /// <summary>
+    /// How long a region's trend series are reused by users with the same jurisdiction: as long as the catalog and the
+    /// api's scorecard snapshot (60 s), so the charts are never older than the numbers beside them by more than that.
+    /// </summary>
+    public static readonly TimeSpan TrendsFor = TimeSpan.FromSeconds(60);
+
     public DateOnly AsOfDate { get; private set; }
     public RegionRow? Region { get; private set; }
     public IReadOnlyList<RegionRow> Ancestors { get; private set; } = [];
@@ -73,7 +79,10 @@ public sealed class ViewModel(ApiClient api, Microsoft.Extensions.Caching.Memory
         // judged regions of the subtree are enough.
         var subtree = tree.Subtree(Region.Code).Where(c => tree.Find(c)?.Level != "School").ToList();
         var groups = Rows.Where(r => r.LatestPeriod is not null || r.Actual is not null).GroupBy(r => r.IndicatorCode).Take(4).ToList();
-        var rollUpsTask = api.RollUpAsync(subtree, groups.Select(g => g.Key).ToList(), cancellationToken);
+        var indicators = groups.Select(g => g.Key).ToList();
+        // Sums of observations: only a pull or an upload changes them, so they are shared for a minute (see TrendsFor).
+        var rollUpsTask = JurisdictionCache.GetAsync(cache, User, $"trends|{Region.Code}|{string.Join(',', indicators)}", TrendsFor,
+            () => api.RollUpAsync(subtree, indicators, cancellationToken));
         await Task.WhenAll(overrides, rollUpsTask);
         Overrides = await overrides;
 

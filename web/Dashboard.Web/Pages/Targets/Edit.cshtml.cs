@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dashboard.Web.Api;
+using Dashboard.Web.Common;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -48,7 +49,7 @@ public sealed class EditModel(ApiClient api, Microsoft.Extensions.Caching.Memory
             return Page();
         }
         // Cached catalogs hold the old version: drop them so this web's pages show the edit at once.
-        if (cache is Microsoft.Extensions.Caching.Memory.MemoryCache memory) memory.Compact(1.0);
+        JurisdictionCache.Clear(cache);
         return Redirect($"/Targets/Edit?id={Uri.EscapeDataString(current.Id)}&saved=1");
     }
 
