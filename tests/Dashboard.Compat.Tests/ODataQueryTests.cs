@@ -82,6 +82,9 @@ public sealed class ODataQueryTests(CompatFixture fixture)
             // As RegionHierarchy expands 320583 over the seeded catalogue (its towns have no sub-regions).
             ScopeKind.KunshanListed => new DataScope(["320583"], ["kunshan-feed"],
                 new ExpandedScope(new HashSet<string>(["320583"]), new HashSet<string>(["320000", "320500", "320583"]), ["320583"])),
+            ScopeKind.KunshanSplit => new DataScope(["320583"], ["kunshan-feed"],
+                new ExpandedScope(new HashSet<string>(["320583"]), new HashSet<string>(["320000", "320500", "320583"]),
+                    ["320583", .. Enumerable.Range(0, DataScope.MaxLiteralParents + 1).Select(i => $"ZZ{i:D6}")])),
             _ => null,
         };
         var condition = scope?.ConditionFor(entitySet);

@@ -20,6 +20,13 @@ public sealed record DataScope(IReadOnlyList<string> RegionRoots, IReadOnlyList<
     public const int MaxListedParents = 5000;
 
     /// <summary>
+    /// Up to this many parent regions are written as an IN list of literals; more go as one comma-joined string
+    /// split in ClickHouse. Parsing thousands of literals costs more than the query: with a province's 1,414 parents
+    /// listed twice, 32 ms of ClickHouse CPU against 8 ms for the split string (region codes never hold a comma).
+    /// </summary>
+    public const int MaxLiteralParents = 100;
+
+    /// <summary>
     /// The condition that limits an entity set to this scope, ANDed by the translator before the caller's own
     /// query (so no $filter, $apply or key can widen it). Sets without a region (indicators) are not limited.
     /// </summary>
@@ -45,8 +52,18 @@ public sealed record DataScope(IReadOnlyList<string> RegionRoots, IReadOnlyList<
         {
             // Every region of the scope is a listed parent or the child of one; children are read from regions
             // at query time, so a school added or moved under a listed parent is placed correctly at once.
-            sql = column + " IN @scopeParents OR " + column + " IN (SELECT code FROM regions FINAL WHERE parent_code IN @scopeParents)";
-            parameters["scopeParents"] = e.Parents.ToArray();
+            string parents;
+            if (e.Parents.Count <= MaxLiteralParents)
+            {
+                parents = "@scopeParents";
+                parameters["scopeParents"] = e.Parents.ToArray();
+            }
+            else
+            {
+                parents = "(SELECT arrayJoin(splitByChar(',', @scopeParents)))";
+                parameters["scopeParents"] = string.Join(',', e.Parents);
+            }
+            sql = column + " IN " + parents + " OR " + column + " IN (SELECT code FROM regions FINAL WHERE parent_code IN " + parents + ")";
             if (orAbove)
             {
                 sql += " OR " + column + " IN @scopeAbove";

@@ -30,12 +30,17 @@ public class ScopeConditionTests
         var closure = new DataScope(roots, []);
         var listed = new DataScope(roots, [], expanded);
         Assert.DoesNotContain("region_closure", listed.ConditionFor("Regions")!.Sql, StringComparison.Ordinal);
+        // The same parents padded with codes no region has, past the literal-list size: the split-string form.
+        var padded = expanded with { Parents = [.. expanded.Parents, .. Enumerable.Range(0, DataScope.MaxLiteralParents + 1).Select(i => $"ZZ{i:D6}")] };
+        var split = new DataScope(roots, [], padded);
+        Assert.Contains("splitByChar", split.ConditionFor("Regions")!.Sql, StringComparison.Ordinal);
 
         foreach (var set in new[] { "Regions", "Observations" })
         {
             var a = await CodesAsync(ch, closure.ConditionFor(set)!, set);
             var b = await CodesAsync(ch, listed.ConditionFor(set)!, set);
             Assert.Equal(a, b);
+            Assert.Equal(a, await CodesAsync(ch, split.ConditionFor(set)!, set));
             // Inside the jurisdiction (Observations' form) is exactly the expanded set, as far as the catalogue knows it.
             if (set == "Observations") Assert.Equal(expanded.Regions.Where(r => r != "NOPE01").Order(StringComparer.Ordinal), b);
         }

@@ -11,6 +11,8 @@ public enum ScopeKind
     Empty,
     /// <summary>昆山市 again, in the form the api uses: the scope's parent regions listed, their children read from regions.</summary>
     KunshanListed,
+    /// <summary>昆山市 with its parents padded past the literal-list size: the parents go as one string split in ClickHouse.</summary>
+    KunshanSplit,
 }
 
 /// <summary>One OData request of the corpus.</summary>
@@ -142,6 +144,7 @@ public static class ODataCorpus
         cases.AddRange(audit.Select(q => new ODataCase("AuditEvents", q, ScopeKind.None)));
         cases.AddRange(scoped.Select(q => new ODataCase(SetOf(q), q, ScopeKind.Kunshan)));
         cases.AddRange(scoped.Select(q => new ODataCase(SetOf(q), q, ScopeKind.KunshanListed)));
+        cases.AddRange(scoped.Select(q => new ODataCase(SetOf(q), q, ScopeKind.KunshanSplit)));
         cases.AddRange(new[] { "Observations", "Rejections", "Targets", "Scorecard" }.Select(q => new ODataCase(q, q, ScopeKind.Empty)));
         return cases;
     }
