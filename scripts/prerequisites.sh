@@ -16,7 +16,8 @@ fi
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+# Not grep -q: it stops reading at the first match, fc-list dies of SIGPIPE and pipefail called the font missing.
+fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "[prerequisites] installing ${missing[*]}" >&2
   sudo=""
@@ -29,7 +30,7 @@ fi
 # which needs a download these machines cannot make); Chinese pages need the CJK font for readable screenshots.
 browser_missing=()
 [ -x /usr/bin/chromium ] || browser_missing+=(chromium)
-fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || browser_missing+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || browser_missing+=(fonts-noto-cjk)
 if [ "${#browser_missing[@]}" -gt 0 ]; then
   echo "[prerequisites] installing ${browser_missing[*]}" >&2
   sudo=""

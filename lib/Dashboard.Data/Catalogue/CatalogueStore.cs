@@ -20,6 +20,35 @@ public sealed class CatalogueStore(ClickHouseDatabase database)
         return rows.ToList();
     }
 
+    private const string WholeStampSql = """
+        SELECT arrayStringConcat(arraySort(groupArray(concat(table, ':', name))), ',')
+        FROM system.parts WHERE database = currentDatabase() AND table IN ('regions', 'indicators', 'targets') AND active
+        """;
+
+    private volatile WholeCatalogue? _whole;
+
+    /// <summary>
+    /// Every region, indicator and current target, read again only when one of their tables changed. Whether they
+    /// did is one small query on every call (the names of the tables' active parts change with every insert,
+    /// mutation and merge), so the answer is never stale; reading 29,000 regions on each scorecard was most of
+    /// the engine's own time at province scale.
+    /// </summary>
+    public async Task<WholeCatalogue> GetWholeAsync(CancellationToken ct)
+    {
+        string stamp;
+        await using (var c = await database.OpenAsync(ct))
+            stamp = await c.ExecuteScalarAsync<string>(new CommandDefinition(WholeStampSql, cancellationToken: ct)) ?? "";
+        if (_whole is { } cached && cached.Stamp == stamp) return cached;
+        // Read after the stamp: a change in between makes the next call read again, never keeps old rows.
+        var regions = GetAllRegionsAsync(ct);
+        var indicators = GetIndicatorsAsync(ct);
+        var targets = GetAllCurrentTargetsAsync(ct);
+        await Task.WhenAll(regions, indicators, targets);
+        var whole = new WholeCatalogue(stamp, await regions, await indicators, await targets);
+        _whole = whole;
+        return whole;
+    }
+
     /// <summary>Every region (the hierarchy is small next to the observations: at province scale some 15,000 rows).</summary>
     public async Task<IReadOnlyList<Region>> GetAllRegionsAsync(CancellationToken ct)
     {
@@ -124,3 +153,10 @@ public sealed class CatalogueStore(ClickHouseDatabase database)
             ? parsed
             : throw new InvalidDataException($"{owner}: '{value}' is not a valid {typeof(T).Name}.");
 }
+
+/// <summary>The whole catalogue as read at one point (see <see cref="CatalogueStore.GetWholeAsync"/>).</summary>
+/// <param name="Stamp">The active parts of the three tables it was read from.</param>
+/// <param name="Regions">Every region.</param>
+/// <param name="Indicators">Every indicator, by code.</param>
+/// <param name="Targets">The current version of every target.</param>
+public sealed record WholeCatalogue(string Stamp, IReadOnlyList<Region> Regions, IReadOnlyList<Indicator> Indicators, IReadOnlyList<Target> Targets);

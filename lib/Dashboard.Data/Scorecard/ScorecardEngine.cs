@@ -61,17 +61,14 @@ public sealed class ScorecardEngine(ClickHouseDatabase database, CatalogueStore 
     /// <summary>Judges every region of <paramref name="rootRegionCode"/>'s subtree against every target that applies to it, as of <paramref name="asOf"/>.</summary>
     public async Task<Scorecard> EvaluateAsync(string rootRegionCode, DateOnly asOf, CancellationToken cancellationToken)
     {
-        // The catalogue is small: read it whole, side by side, and walk the hierarchy here rather than
-        // through the region_closure view, which ClickHouse recomputes on every reference.
-        var regionsTask = catalogue.GetAllRegionsAsync(cancellationToken);
-        var indicatorsTask = catalogue.GetIndicatorsAsync(cancellationToken);
-        var targetsTask = catalogue.GetAllCurrentTargetsAsync(cancellationToken);
-        await Task.WhenAll(regionsTask, indicatorsTask, targetsTask);
-        var byCode = (await regionsTask).ToDictionary(r => r.Code, StringComparer.Ordinal);
+        // The catalogue is small: take it whole (read again only when it changed) and walk the hierarchy here
+        // rather than through the region_closure view, which ClickHouse recomputes on every reference.
+        var whole = await catalogue.GetWholeAsync(cancellationToken);
+        var byCode = whole.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
         if (!byCode.ContainsKey(rootRegionCode)) throw new KeyNotFoundException($"Region {rootRegionCode} does not exist.");
         var tree = Subtree(byCode.Values, rootRegionCode);
-        var indicators = (await indicatorsTask).ToDictionary(i => i.Code, StringComparer.Ordinal);
-        var targets = await targetsTask;
+        var indicators = whole.Indicators.ToDictionary(i => i.Code, StringComparer.Ordinal);
+        var targets = whole.Targets;
 
         // Schools feed their town's figures; they are judged themselves only when asked for.
         var subtree = tree.Where(r => options.Value.JudgeSchools || r.Level != "School").ToList();

@@ -108,6 +108,12 @@ public static partial class StoreSteps
 
         // --- catalogue reads
         new("CatalogueStore.GetRegionTreeAsync", true, async (s, ct) => Rows(await s.Catalogue.GetRegionTreeAsync(Kunshan, ct))),
+        new("CatalogueStore.GetWholeAsync", true, async (s, ct) =>
+        {
+            var whole = await s.Catalogue.GetWholeAsync(ct);
+            return [$"regions {whole.Regions.Count}", $"indicators {whole.Indicators.Count}", $"targets {whole.Targets.Count}",
+                $"reused {ReferenceEquals(whole, await s.Catalogue.GetWholeAsync(ct))}"];
+        }),
         new("CatalogueStore.GetAllRegionsAsync", true, async (s, ct) => Rows(await s.Catalogue.GetAllRegionsAsync(ct))),
         new("CatalogueStore.GetAllCurrentTargetsAsync", true, async (s, ct) => Rows(await s.Catalogue.GetAllCurrentTargetsAsync(ct))),
         new("CatalogueStore.GetRegionCodesAsync (all)", true, async (s, ct) => Rows(await s.Catalogue.GetRegionCodesAsync(null, ct))),
