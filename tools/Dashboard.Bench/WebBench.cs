@@ -52,8 +52,12 @@ internal static partial class WebBench
         // lagging rows riding on the first chunk; the region and its first 80 children.
         var near = await NearAsync(users[0].Api, s.City, ct);
         static string In(IEnumerable<string> codes) => "RegionCode in (" + string.Join(',', codes.Select(c => $"'{c}'")) + ")";
-        string[] OverviewMain(DateOnly d) =>
-            [.. near.Chunk(60).Select((chunk, i) => ScorecardTarget(d, In(chunk) + (i == 0 ? " or Status in ('Missed','Red','AmberRed')" : "")))];
+        var judged = await JudgedSubtreeAsync(users[0].Api, s.City, ct);
+        var both = near.Union(judged, StringComparer.Ordinal).ToList();
+        string[] OverviewMain(DateOnly d) => both.Count <= 60
+            ? [ScorecardTarget(d, In(both))]
+            : [.. near.Chunk(60).Select(chunk => ScorecardTarget(d, In(chunk))),
+               .. judged.Except(near, StringComparer.Ordinal).Chunk(60).Select(chunk => ScorecardTarget(d, In(chunk) + " and Status in ('Missed','Red','AmberRed')"))];
         var regionNear = (await NearAsync(users[0].Api, s.Region, ct)).Take(81).ToList();
         string[] RegionMain(DateOnly d) => [ScorecardTarget(d, In(regionNear))];
         var overviewMain = OverviewMain(s.AsOf);
@@ -227,6 +231,28 @@ internal static partial class WebBench
         var ok = all.Where(x => x.Ok).Select(x => x.Ms).ToList();
         return new LoadResult(all, all.Count, all.Count / elapsed, ok.Count > 0 ? Percentile(ok, 50) : 0, ok.Count > 0 ? Percentile(ok, 95) : 0,
             ok.Count > 0 ? ok.Max() : 0, all.Count(x => !x.Ok));
+    }
+
+    /// <summary>The region and every non-school region under it (the overview's judged subtree), following nextLink.</summary>
+    private static async Task<List<string>> JudgedSubtreeAsync(HttpClient api, string root, CancellationToken ct)
+    {
+        var parent = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (Uri? next = new("odata/Regions?$select=Code,ParentCode&$filter=" + Uri.EscapeDataString("Level ne 'School'"), UriKind.Relative); next is not null;)
+        {
+            using var doc = JsonDocument.Parse(await api.GetStringAsync(next, ct));
+            foreach (var r in doc.RootElement.GetProperty("value").EnumerateArray())
+                parent[r.GetProperty("Code").GetString()!] = r.GetProperty("ParentCode").GetString() ?? "";
+            next = doc.RootElement.TryGetProperty("@odata.nextLink", out var link) ? new Uri(link.GetString()!, UriKind.Absolute) : null;
+        }
+        var children = parent.ToLookup(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        var result = new List<string>();
+        var stack = new Stack<string>([root]);
+        while (stack.TryPop(out var code))
+        {
+            result.Add(code);
+            foreach (var c in children[code]) stack.Push(c);
+        }
+        return result;
     }
 
     /// <summary>A region and its children, in code order: the regions whose every row the page asks for.</summary>

@@ -126,31 +126,32 @@ public sealed class IndexModel(ApiClient api, Microsoft.Extensions.Caching.Memor
 
     /// <summary>
     /// What the page shows: every row of the region and its children (tiles, rating mix, freshness) and the lagging
-    /// rows anywhere below it, in one request whatever the size of the subtree (asking for the subtree's rows by
-    /// region code took one request per 60 regions, and a city with its schools has thousands). The lagging rows
-    /// are scoped by the api to the user's jurisdiction and narrowed to the subtree here.
+    /// rows of its judged sub-regions (districts, counties, towns; a school is judged on its town's page). A city
+    /// with its towns in one request; a larger subtree (a city of a province-scale catalogue has over a hundred)
+    /// asks for the near rows and, per 60 sub-regions, only their lagging rows: asking for every lagging row of the
+    /// jurisdiction and narrowing here sent thousands of rows to a province leader's every city page.
     /// </summary>
     private async Task<IReadOnlyList<ScorecardRow>> ScorecardForAsync(RegionRow region, RegionTree tree, CancellationToken ct)
     {
         var near = new List<string> { region.Code };
         near.AddRange(tree.Children(region.Code).Select(c => c.Code));
+        var judged = tree.Subtree(region.Code).Where(c => tree.Find(c)?.Level != "School").ToList();
         const string lagging = "Status in ('Missed','Red','AmberRed')";
-        // Chunked because each code in an in-list counts against the api's filter-node limit; the lagging
-        // condition rides with the first chunk (a province's cities, a city's districts: one chunk).
-        var queries = near.Chunk(60).Select((chunk, i) =>
-            api.ScorecardAsync(AsOfDate, i == 0 ? $"{ODataQuery.In("RegionCode", chunk)} or {lagging}" : ODataQuery.In("RegionCode", chunk), ct)).ToList();
+        // Chunks of 60 because each code in an in-list counts against the api's filter-node limit.
+        var both = near.Union(judged, StringComparer.Ordinal).ToList();
+        List<Task<IReadOnlyList<ScorecardRow>>> queries = both.Count <= 60
+            ? [api.ScorecardAsync(AsOfDate, ODataQuery.In("RegionCode", both), ct)]
+            : [.. near.Chunk(60).Select(chunk => api.ScorecardAsync(AsOfDate, ODataQuery.In("RegionCode", chunk), ct)),
+               .. judged.Except(near, StringComparer.Ordinal).Chunk(60).Select(chunk => api.ScorecardAsync(AsOfDate, $"{ODataQuery.In("RegionCode", chunk)} and {lagging}", ct))];
         await Task.WhenAll(queries);
         var nearSet = near.ToHashSet(StringComparer.Ordinal);
-        var subtree = tree.Subtree(region.Code).ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<(string, string)>();
         var rows = new List<ScorecardRow>();
         foreach (var q in queries)
         {
             foreach (var r in await q)
             {
-                // A lagging row outside the chosen region's subtree belongs to another part of the jurisdiction.
-                if ((nearSet.Contains(r.RegionCode) || (r.Lagging && subtree.Contains(r.RegionCode))) && seen.Add((r.RegionCode, r.TargetId)))
-                    rows.Add(r);
+                if ((nearSet.Contains(r.RegionCode) || r.Lagging) && seen.Add((r.RegionCode, r.TargetId))) rows.Add(r);
             }
         }
         return rows;
