@@ -11,6 +11,13 @@ public sealed class RollupUpgradeTests
     private static readonly CancellationToken Ct = CancellationToken.None;
 
     [Fact]
+    public async Task A_database_without_the_tables_is_left_alone()
+    {
+        await using var db = await TestDatabase.CreateAsync("rollup_none", Schema.None);
+        Assert.False(await new ObservationRollup(new ClickHouseDatabase(db.ConnectionString)).EnsureBuiltAsync(Ct));
+    }
+
+    [Fact]
     public async Task An_empty_roll_up_beside_observations_is_rebuilt_once()
     {
         await using var db = await TestDatabase.CreateAsync("rollup_upgrade", Schema.Full);
