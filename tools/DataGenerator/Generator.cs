@@ -81,56 +81,13 @@ internal sealed class Generator(string connectionString, Dataset data, int strea
     }
 
     /// <summary>
-    /// ObservationRollup.RebuildAsync, as after any bulk load that bypasses ingestion. Its one statement groups
-    /// every observation key at once; at province scale that hash table can exceed the server's memory limit
-    /// (ClickHouse code 241). Then the same groups are built one indicator at a time (groups never span
-    /// indicators, so the result is identical) and swapped in the same way.
+    /// ObservationRollup.RebuildAsync, as after any bulk load that bypasses ingestion (at province scale it falls back
+    /// to one indicator at a time; the method is reported).
     /// </summary>
     private async Task<string> RebuildRollupAsync(ClickHouseDatabase database, CancellationToken ct)
     {
-        try
-        {
-            await new ObservationRollup(database).RebuildAsync(ct);
-            return "ObservationRollup.RebuildAsync";
-        }
-        catch (ClickHouseException e) when (e.ServerCode == 241)
-        {
-            log($"ObservationRollup.RebuildAsync ran out of memory ({e.Message.Split('\n')[0]}); rebuilding one indicator at a time");
-        }
-        await using var c = await database.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS observation_rollup_new", cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition("CREATE TABLE observation_rollup_new AS observation_rollup", cancellationToken: ct));
-        var version = (ulong)DateTime.UtcNow.Ticks;
-        foreach (var indicator in data.Indicators)
-        {
-            await c.ExecuteAsync(new CommandDefinition(ChunkSql, new { indicator = indicator.Code, version }, commandTimeout: 3600, cancellationToken: ct));
-        }
-        await c.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS observation_rollup_old", cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition("RENAME TABLE observation_rollup TO observation_rollup_old, observation_rollup_new TO observation_rollup", cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition("DROP TABLE observation_rollup_old", cancellationToken: ct));
-        return "per indicator (RebuildAsync exceeded the memory limit)";
+        var method = await new ObservationRollup(database).RebuildAsync(ct);
+        if (method == RollupRebuild.PerIndicator) log("ObservationRollup.RebuildAsync exceeded the memory limit: built one indicator at a time");
+        return method == RollupRebuild.Whole ? "ObservationRollup.RebuildAsync" : "per indicator (RebuildAsync exceeded the memory limit)";
     }
-
-    // ObservationRollup's GroupsSql restricted to one indicator (kept identical apart from that condition).
-    private const string ChunkSql = """
-        INSERT INTO observation_rollup_new (judged_code, indicator_code, period, numerator, denominator, sum_value, max_value, loaded_at, rows, version)
-        SELECT j, i, p, n, d, s, x, l, c, @version FROM (
-        SELECT m.judged AS j, o.indicator_code AS i, o.period AS p,
-               sum(o.num) AS n, sum(o.den) AS d, sum(o.val) AS s, max(o.val) AS x, max(o.loaded) AS l, count() AS c
-        FROM
-        (
-            SELECT region_code, indicator_code, period,
-                   argMax(numerator, version) AS num, argMax(denominator, version) AS den, argMax(value, version) AS val,
-                   argMax(loaded_at, version) AS loaded
-            FROM observations
-            WHERE indicator_code = @indicator
-            GROUP BY region_code, indicator_code, period
-        ) AS o
-        ALL INNER JOIN
-        (
-            SELECT code AS region_code, if(level = 'School', parent_code, code) AS judged
-            FROM regions FINAL
-        ) AS m USING region_code
-        GROUP BY j, i, p)
-        """;
 }

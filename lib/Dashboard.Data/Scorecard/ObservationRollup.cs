@@ -1,3 +1,4 @@
+using Dashboard.ClickHouse.Ado;
 using Dapper;
 using Dashboard.Data.Storage;
 
@@ -70,18 +71,44 @@ public sealed class ObservationRollup(ClickHouseDatabase database)
     /// rebuild when no pull is writing — after a bulk load that bypassed ingestion, after a change of the
     /// hierarchy, or when upgrading a database that holds observations from before sql/0013.
     /// </summary>
-    public async Task RebuildAsync(CancellationToken ct)
+    /// <remarks>
+    /// The one statement groups every observation key at once. At province scale (100M observations) that needs
+    /// more than ClickHouse's 8 GB query limit (7.5 GiB measured, code 241); the same groups are then built one
+    /// indicator at a time — a group never spans indicators, so the result is identical — and swapped in the same way.
+    /// </remarks>
+    /// <returns>How the table was built.</returns>
+    public async Task<RollupRebuild> RebuildAsync(CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS observation_rollup_new", cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition("CREATE TABLE observation_rollup_new AS observation_rollup", cancellationToken: ct));
-        var sql = $"INSERT INTO observation_rollup_new ({Columns}) SELECT j, i, p, n, d, s, x, l, c, @version FROM (" +
-                  GroupsSql.Replace("{observations}", "1", StringComparison.Ordinal).Replace("{regions}", "1", StringComparison.Ordinal) + ")";
-        await c.ExecuteAsync(new CommandDefinition(sql, new { version = NextVersion() }, cancellationToken: ct));
+        var version = NextVersion();
+        string Insert(string observations) => $"INSERT INTO observation_rollup_new ({Columns}) SELECT j, i, p, n, d, s, x, l, c, @version FROM (" +
+            GroupsSql.Replace("{observations}", observations, StringComparison.Ordinal).Replace("{regions}", "1", StringComparison.Ordinal) + ")";
+        await NewTableAsync(c, ct);
+        RollupRebuild method;
+        try
+        {
+            await c.ExecuteAsync(new CommandDefinition(Insert("1"), new { version }, cancellationToken: ct));
+            method = RollupRebuild.Whole;
+        }
+        catch (ClickHouseException e) when (e.ServerCode == 241)
+        {
+            await NewTableAsync(c, ct);
+            var indicators = await c.QueryAsync<string>(new CommandDefinition("SELECT DISTINCT indicator_code FROM observations", cancellationToken: ct));
+            foreach (var indicator in indicators)
+                await c.ExecuteAsync(new CommandDefinition(Insert("indicator_code = @indicator"), new { version, indicator }, cancellationToken: ct));
+            method = RollupRebuild.PerIndicator;
+        }
         await c.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS observation_rollup_old", cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(
             "RENAME TABLE observation_rollup TO observation_rollup_old, observation_rollup_new TO observation_rollup", cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("DROP TABLE observation_rollup_old", cancellationToken: ct));
+        return method;
+    }
+
+    private static async Task NewTableAsync(System.Data.Common.DbConnection c, CancellationToken ct)
+    {
+        await c.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS observation_rollup_new", cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition("CREATE TABLE observation_rollup_new AS observation_rollup", cancellationToken: ct));
     }
 
     /// <summary>
@@ -118,4 +145,14 @@ public sealed class ObservationRollup(ClickHouseDatabase database)
             if (Interlocked.CompareExchange(ref _last, next, last) == last) return (ulong)next;
         }
     }
+}
+
+/// <summary>How <see cref="ObservationRollup.RebuildAsync"/> built the table.</summary>
+public enum RollupRebuild
+{
+    /// <summary>In one statement over every observation.</summary>
+    Whole,
+
+    /// <summary>One indicator at a time: the one statement exceeded ClickHouse's memory limit.</summary>
+    PerIndicator,
 }
