@@ -1,4 +1,5 @@
 using Dapper;
+using Dashboard.Data.Catalogue;
 using Dashboard.Data.Storage;
 using Dashboard.Security.Jurisdiction;
 using Dashboard.Testing;
@@ -14,7 +15,7 @@ public class RegionHierarchyTests
     public async Task Jurisdiction_expands_to_sub_regions_ancestors_and_parents()
     {
         await using var db = await TestDatabase.CreateAsync("security_scope", Schema.Full);
-        using var hierarchy = new RegionHierarchy(new ClickHouseDatabase(db.ConnectionString), TimeProvider.System);
+        using var hierarchy = new RegionHierarchy(new CatalogueStore(new ClickHouseDatabase(db.ConnectionString)), TimeProvider.System);
         var kunshan = await hierarchy.ExpandAsync(["320583"], Ct);
         Assert.Contains("320583", kunshan.Regions);
         Assert.Contains("320583100", kunshan.Regions); // 玉山镇, a town under 昆山市
@@ -40,7 +41,7 @@ public class RegionHierarchyTests
         await using var db = await TestDatabase.CreateAsync("security_scope_change", Schema.Full);
         var ch = new ClickHouseDatabase(db.ConnectionString);
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero));
-        using var hierarchy = new RegionHierarchy(ch, clock);
+        using var hierarchy = new RegionHierarchy(new CatalogueStore(ch), clock);
         var before = await hierarchy.ExpandAsync(["320583"], Ct);
         Assert.DoesNotContain("320583999", before.Regions);
 

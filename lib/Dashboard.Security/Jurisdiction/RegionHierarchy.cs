@@ -1,5 +1,4 @@
-using Dapper;
-using Dashboard.Data.Storage;
+using Dashboard.Data.Catalogue;
 
 namespace Dashboard.Security.Jurisdiction;
 
@@ -14,23 +13,21 @@ namespace Dashboard.Security.Jurisdiction;
 public sealed record ExpandedScope(IReadOnlySet<string> Regions, IReadOnlySet<string> Ancestors, IReadOnlyList<string> Parents);
 
 /// <summary>
-/// The region hierarchy (code → parent) read whole from ClickHouse and kept in memory until the
-/// <c>regions</c> table changes. Jurisdictions are expanded here instead of through the <c>region_closure</c>
+/// The region hierarchy (code → parent) taken from the whole catalogue (<see cref="CatalogueStore.GetWholeAsync"/>)
+/// and kept in memory until the catalogue changes. Jurisdictions are expanded here instead of through the <c>region_closure</c>
 /// view, which ClickHouse recomputes with five joins on every reference (about 25 ms of CPU per query with
 /// 24,000 regions: the whole cost of a small OData request).
 /// </summary>
 /// <remarks>
-/// Whether the table changed is asked at most once per <see cref="RecheckInterval"/>: the names of its active
-/// parts change with every insert and merge, on a single server and on a replica alike. So a change of the
-/// hierarchy is seen within about a second, as it was when every read recomputed the closure.
+/// Whether the catalogue changed is asked at most once per <see cref="RecheckInterval"/> (GetWholeAsync compares
+/// the tables' active parts, which change with every insert and merge, on a single server and on a replica
+/// alike), not on every request. So a change of the hierarchy is seen within about a second, as it was when every
+/// read recomputed the closure.
 /// </remarks>
-public sealed class RegionHierarchy(ClickHouseDatabase database, TimeProvider clock) : IDisposable
+public sealed class RegionHierarchy(CatalogueStore catalogue, TimeProvider clock) : IDisposable
 {
-    /// <summary>How often the parts of <c>regions</c> are compared with the ones the cached reading was made from.</summary>
+    /// <summary>How often the catalogue is asked whether it changed since the cached reading.</summary>
     public static TimeSpan RecheckInterval { get; } = TimeSpan.FromSeconds(1);
-
-    private const string StampSql =
-        "SELECT arrayStringConcat(arraySort(groupArray(name)), ',') FROM system.parts WHERE database = currentDatabase() AND table = 'regions' AND active";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _current;
@@ -38,11 +35,12 @@ public sealed class RegionHierarchy(ClickHouseDatabase database, TimeProvider cl
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
 
-    private sealed class Snapshot(string stamp, DateTimeOffset checkedAt, IReadOnlyDictionary<string, string> parents)
+    private sealed class Snapshot(WholeCatalogue source, DateTimeOffset checkedAt, IReadOnlyDictionary<string, string> parents)
     {
         private long _checkedAt = checkedAt.UtcTicks;
 
-        public string Stamp { get; } = stamp;
+        /// <summary>The catalogue reading this was made from (GetWholeAsync returns the same one while nothing changed).</summary>
+        public WholeCatalogue Source { get; } = source;
 
         // Ticks, so readers on other threads never see a torn value.
         public DateTimeOffset CheckedAt
@@ -102,18 +100,15 @@ public sealed class RegionHierarchy(ClickHouseDatabase database, TimeProvider cl
         {
             current = _current;
             if (current is not null && now - current.CheckedAt < RecheckInterval) return current;
-            await using var c = await database.OpenAsync(ct);
-            var stamp = await c.ExecuteScalarAsync<string>(new CommandDefinition(StampSql, cancellationToken: ct)) ?? "";
-            if (current is not null && current.Stamp == stamp)
+            var whole = await catalogue.GetWholeAsync(ct);
+            if (current is not null && ReferenceEquals(current.Source, whole))
             {
                 current.CheckedAt = now;
                 return current;
             }
-            var rows = await c.QueryAsync<(string Code, string Parent)>(new CommandDefinition(
-                "SELECT code, parent_code FROM regions FINAL", cancellationToken: ct));
             var parents = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (code, parent) in rows) parents[code] = parent ?? "";
-            var next = new Snapshot(stamp, now, parents);
+            foreach (var r in whole.Regions) parents[r.Code] = r.ParentCode ?? "";
+            var next = new Snapshot(whole, now, parents);
             Volatile.Write(ref _current, next);
             return next;
         }

@@ -1,5 +1,6 @@
 using Dapper;
 using Dashboard.Api.OData;
+using Dashboard.Data.Catalogue;
 using Dashboard.Data.Storage;
 using Dashboard.Security.Jurisdiction;
 using Dashboard.Testing;
@@ -25,7 +26,7 @@ public class ScopeConditionTests
     {
         await using var db = await TestDatabase.CreateAsync("api_scope_forms", Schema.Full);
         var ch = new ClickHouseDatabase(db.ConnectionString);
-        using var hierarchy = new RegionHierarchy(ch, TimeProvider.System);
+        using var hierarchy = new RegionHierarchy(new CatalogueStore(ch), TimeProvider.System);
         var expanded = await hierarchy.ExpandAsync(roots, Ct);
         var closure = new DataScope(roots, []);
         var listed = new DataScope(roots, [], expanded);
@@ -53,7 +54,7 @@ public class ScopeConditionTests
         var ch = new ClickHouseDatabase(db.ConnectionString);
         await using (var c = await ch.OpenAsync(Ct))
             await c.ExecuteAsync("INSERT INTO regions (code, name, level, parent_code, kind, provenance) VALUES ('320583100001', '某校', 'School', '320583100', '', 'test')");
-        using var hierarchy = new RegionHierarchy(ch, TimeProvider.System);
+        using var hierarchy = new RegionHierarchy(new CatalogueStore(ch), TimeProvider.System);
         var kunshan = new DataScope(["320583"], [], await hierarchy.ExpandAsync(["320583"], Ct));
         Assert.Contains("320583100001", await CodesAsync(ch, kunshan.ConditionFor("Observations")!, "Observations"));
 

@@ -122,7 +122,7 @@ public static partial class StoreSteps
         new("CatalogueStore.FindRegionAsync", true, async (s, ct) => Rows([await s.Catalogue.FindRegionAsync(Kunshan, ct)])),
         new("RegionHierarchy.ExpandAsync", true, async (s, ct) =>
         {
-            using var hierarchy = new Dashboard.Security.Jurisdiction.RegionHierarchy(s.Database, new FixedClock(StoreContext.Now));
+            using var hierarchy = new Dashboard.Security.Jurisdiction.RegionHierarchy(s.Catalogue, new FixedClock(StoreContext.Now));
             var e = await hierarchy.ExpandAsync([Suzhou], ct);
             return [.. e.Regions.Order(StringComparer.Ordinal), "ancestors: " + string.Join(",", e.Ancestors.Order(StringComparer.Ordinal)), "parents: " + string.Join(",", e.Parents)];
         }),
