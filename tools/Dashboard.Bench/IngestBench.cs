@@ -98,14 +98,14 @@ internal static class IngestBench
         }
         await TruncateAsync(database, ct);
 
-        var pullSeconds = Median(pull.Select(p => p.Elapsed.TotalSeconds));
-        var bulkSeconds = Median(bulk.Select(p => p.Elapsed.TotalSeconds));
+        var pullSeconds = Stats.Median(pull.Select(p => p.Elapsed.TotalSeconds));
+        var bulkSeconds = Stats.Median(bulk.Select(p => p.Elapsed.TotalSeconds));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"rows={rows} page_size={pageSize} pages={pages.Count} keys={keys.Sum(k => k.Count)} runs={runs} " +
             $"pull_seconds={pullSeconds:F3} bulk_seconds={bulkSeconds:F3} pull_rate={rows / pullSeconds:F0} bulk_rate={rows / bulkSeconds:F0} ratio={bulkSeconds / pullSeconds:F2} " +
-            $"pull_runs={Runs(pull.Select(p => p.Elapsed.TotalSeconds))} bulk_runs={Runs(bulk.Select(p => p.Elapsed.TotalSeconds))} " +
-            $"pull_cpu={Median(pull.Select(p => p.Cpu.TotalSeconds)):F3} bulk_cpu={Median(bulk.Select(p => p.Cpu.TotalSeconds)):F3} " +
-            $"fetch_seconds={Median(fetch):F3} validate_seconds={Median(validate):F3} paged_store_seconds={Median(paged):F3}"));
+            $"pull_runs={Stats.Runs(pull.Select(p => p.Elapsed.TotalSeconds), "F3")} bulk_runs={Stats.Runs(bulk.Select(p => p.Elapsed.TotalSeconds), "F3")} " +
+            $"pull_cpu={Stats.Median(pull.Select(p => p.Cpu.TotalSeconds)):F3} bulk_cpu={Stats.Median(bulk.Select(p => p.Cpu.TotalSeconds)):F3} " +
+            $"fetch_seconds={Stats.Median(fetch):F3} validate_seconds={Stats.Median(validate):F3} paged_store_seconds={Stats.Median(paged):F3}"));
         return 0;
     }
 
@@ -250,14 +250,6 @@ internal static class IngestBench
         var t = DateTime.UtcNow;
         return t.AddTicks(-(t.Ticks % TimeSpan.TicksPerSecond));
     }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var s = values.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
-
-    private static string Runs(IEnumerable<double> seconds) => string.Join('/', seconds.Select(s => s.ToString("F3", CultureInfo.InvariantCulture)));
 
     /// <summary>
     /// The district system: pre-rendered pages over loopback HTTP, page n at <c>cursor=n</c> (the contract's

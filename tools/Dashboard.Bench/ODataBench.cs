@@ -86,7 +86,7 @@ internal static class ODataBench
             var apiCpuMs = ApiCpu(apiPid) - cpuBefore;
             var server = await ServerTimesAsync(direct, s.Sql, ct);
             latencyLines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"case={c.Name} rows={rows} api_bytes={apiBytes} direct_bytes={directBytes} api_ms={Median(apiRuns):F1} api_p95={P95(apiRuns):F1} direct_ms={Median(directRuns):F1} direct_p95={P95(directRuns):F1} provider_ms={Median(providerRuns):F1} ratio={Median(apiRuns) / Median(directRuns):F2} provider_ratio={Median(providerRuns) / Median(directRuns):F2} api_cpu_ms={(apiCpuMs is { } cpu ? (cpu / (runs + 2)).ToString("F1", CultureInfo.InvariantCulture) : "n/a")} server_api_ms={server.Api} server_direct_ms={server.Direct} same_sql={(server.ApiCount > 0 ? "yes" : "no")} api_runs={Runs(apiRuns)} direct_runs={Runs(directRuns)} target={c.Target}"));
+                $"case={c.Name} rows={rows} api_bytes={apiBytes} direct_bytes={directBytes} api_ms={Stats.Median(apiRuns):F1} api_p95={Stats.P95(apiRuns):F1} direct_ms={Stats.Median(directRuns):F1} direct_p95={Stats.P95(directRuns):F1} provider_ms={Stats.Median(providerRuns):F1} ratio={Stats.Median(apiRuns) / Stats.Median(directRuns):F2} provider_ratio={Stats.Median(providerRuns) / Stats.Median(directRuns):F2} api_cpu_ms={(apiCpuMs is { } cpu ? (cpu / (runs + 2)).ToString("F1", CultureInfo.InvariantCulture) : "n/a")} server_api_ms={server.Api} server_direct_ms={server.Direct} same_sql={(server.ApiCount > 0 ? "yes" : "no")} api_runs={Stats.Runs(apiRuns, "F0")} direct_runs={Stats.Runs(directRuns, "F0")} target={c.Target}"));
             Console.Error.WriteLine("[bench] " + latencyLines[^1]);
         }
         foreach (var line in latencyLines) Console.WriteLine(line);
@@ -272,7 +272,7 @@ internal static class ODataBench
         }
         var cpu = ApiCpu(apiPid) - cpuBefore;
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"case=scorecard_first roots={string.Join(',', roots)} api_ms={Median(apiRuns):F1} api_p95={P95(apiRuns):F1} direct_ms={Median(directRuns):F1} direct_p95={P95(directRuns):F1} ratio={Median(apiRuns) / Median(directRuns):F2} api_cpu_ms={(cpu is { } c ? (c / (runs + 1)).ToString("F1", CultureInfo.InvariantCulture) : "n/a")} api_runs={Runs(apiRuns)} direct_runs={Runs(directRuns)}");
+            $"case=scorecard_first roots={string.Join(',', roots)} api_ms={Stats.Median(apiRuns):F1} api_p95={Stats.P95(apiRuns):F1} direct_ms={Stats.Median(directRuns):F1} direct_p95={Stats.P95(directRuns):F1} ratio={Stats.Median(apiRuns) / Stats.Median(directRuns):F2} api_cpu_ms={(cpu is { } c ? (c / (runs + 1)).ToString("F1", CultureInfo.InvariantCulture) : "n/a")} api_runs={Stats.Runs(apiRuns, "F0")} direct_runs={Stats.Runs(directRuns, "F0")}");
         Console.Error.WriteLine("[bench] " + line);
         return line;
     }
@@ -306,7 +306,7 @@ internal static class ODataBench
         await Task.WhenAll(loops);
         var elapsed = clock.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).ToList();
-        return new LoadResult(all.Count / elapsed, all.Count == 0 ? 0 : Median(all), all.Count == 0 ? 0 : P95(all), errors);
+        return new LoadResult(all.Count / elapsed, all.Count == 0 ? 0 : Stats.Median(all), all.Count == 0 ? 0 : Stats.P95(all), errors);
     }
 
     private static HttpClient NewClient(Uri baseAddress, ClickHouseConnectionStringBuilder? credentials)
@@ -340,20 +340,5 @@ internal static class ODataBench
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return ticks * 10.0; // USER_HZ is 100 on Linux
-    }
-
-    private static string Runs(List<double> xs) => string.Join('/', xs.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)));
-
-    private static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
-
-    // Nearest rank: with 9 runs this is the slowest run.
-    private static double P95(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s[Math.Clamp((int)Math.Ceiling(0.95 * s.Count) - 1, 0, s.Count - 1)];
     }
 }

@@ -57,14 +57,8 @@ internal static class ReportsBench
             }
             var bytes = last!.Files.ToDictionary(f => f.Format, f => f.Content.Length);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"city={root} observations={observations} rows={last.Snapshot.Rows.Count} targets={last.Snapshot.TargetRows.Count} first_ms={firstMs:F0} first_id={first.Snapshot.Id} report_ms={Median(reportMs):F1} engine_ms={Median(engineMs):F1} ratio={Median(reportMs) / Median(engineMs):F2} max_report_ms={reportMs.Max():F0} docx_bytes={bytes[ReportFormat.Docx]} xlsx_bytes={bytes[ReportFormat.Xlsx]} html_bytes={bytes[ReportFormat.Html]} report_runs={string.Join('/', reportMs.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))} engine_runs={string.Join('/', engineMs.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))}"));
+                $"city={root} observations={observations} rows={last.Snapshot.Rows.Count} targets={last.Snapshot.TargetRows.Count} first_ms={firstMs:F0} first_id={first.Snapshot.Id} report_ms={Stats.Median(reportMs):F1} engine_ms={Stats.Median(engineMs):F1} ratio={Stats.Median(reportMs) / Stats.Median(engineMs):F2} max_report_ms={reportMs.Max():F0} docx_bytes={bytes[ReportFormat.Docx]} xlsx_bytes={bytes[ReportFormat.Xlsx]} html_bytes={bytes[ReportFormat.Html]} report_runs={Stats.Runs(reportMs, "F0")} engine_runs={Stats.Runs(engineMs, "F0")}"));
         }
         return 0;
-    }
-
-    private static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
     }
 }

@@ -67,7 +67,7 @@ internal static class ScaleBench
                 tableMs.Add(sw.Elapsed.TotalMilliseconds);
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"city={root} judged={judged.Length} scorecard_rows={rows} engine_ms={Median(engineMs):F1} table_ms={Median(tableMs):F1} ratio={Median(engineMs) / Median(tableMs):F2} engine_runs={Runs(engineMs)} table_runs={Runs(tableMs)}"));
+                $"city={root} judged={judged.Length} scorecard_rows={rows} engine_ms={Stats.Median(engineMs):F1} table_ms={Stats.Median(tableMs):F1} ratio={Stats.Median(engineMs) / Stats.Median(tableMs):F2} engine_runs={Stats.Runs(engineMs, "F0")} table_runs={Stats.Runs(tableMs, "F0")}"));
         }
         return 0;
     }
@@ -139,7 +139,7 @@ internal static class ScaleBench
                 directRuns.Add(sw.Elapsed.TotalMilliseconds);
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"case={c.Name} api_ms={Median(apiRuns):F1} api_p95={P95(apiRuns):F1} direct_ms={Median(directRuns):F1} direct_p95={P95(directRuns):F1} ratio={Median(apiRuns) / Median(directRuns):F2} api_runs={Runs(apiRuns)} direct_runs={Runs(directRuns)}"));
+                $"case={c.Name} api_ms={Stats.Median(apiRuns):F1} api_p95={Stats.P95(apiRuns):F1} direct_ms={Stats.Median(directRuns):F1} direct_p95={Stats.P95(directRuns):F1} ratio={Stats.Median(apiRuns) / Stats.Median(directRuns):F2} api_runs={Stats.Runs(apiRuns, "F0")} direct_runs={Stats.Runs(directRuns, "F0")}"));
         }
         foreach (var clients in clientCounts)
         {
@@ -234,20 +234,6 @@ internal static class ScaleBench
         }));
         var elapsed = clock.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).ToList();
-        return new LoadResult(all.Count / elapsed, all.Count == 0 ? 0 : Median(all), all.Count == 0 ? 0 : P95(all), errors);
-    }
-
-    private static string Runs(List<double> xs) => string.Join('/', xs.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)));
-
-    private static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
-
-    private static double P95(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s[Math.Clamp((int)Math.Ceiling(0.95 * s.Count) - 1, 0, s.Count - 1)];
+        return new LoadResult(all.Count / elapsed, all.Count == 0 ? 0 : Stats.Median(all), all.Count == 0 ? 0 : Stats.P95(all), errors);
     }
 }

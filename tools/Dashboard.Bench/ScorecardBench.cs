@@ -80,7 +80,7 @@ internal static class ScorecardBench
             // ratio: the engine against the aggregation query it runs (the roll-up table read); scratch_ratio: against
             // aggregating every observation of the city from scratch, which is what it ran before the roll-up table.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"city={root} observations={loaded.Observations} city_rows={cityRows} scorecard_rows={scorecardRows} engine_ms={Median(engineMs):F1} table_ms={Median(tableMs):F1} raw_ms={Median(rawMs):F1} ratio={Median(engineMs) / Median(tableMs):F2} scratch_ratio={Median(engineMs) / Median(rawMs):F2} engine_runs={string.Join('/', engineMs.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))} raw_runs={string.Join('/', rawMs.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))}"));
+                $"city={root} observations={loaded.Observations} city_rows={cityRows} scorecard_rows={scorecardRows} engine_ms={Stats.Median(engineMs):F1} table_ms={Stats.Median(tableMs):F1} raw_ms={Stats.Median(rawMs):F1} ratio={Stats.Median(engineMs) / Stats.Median(tableMs):F2} scratch_ratio={Stats.Median(engineMs) / Stats.Median(rawMs):F2} engine_runs={Stats.Runs(engineMs, "F0")} raw_runs={Stats.Runs(rawMs, "F0")}"));
         }
         return 0;
     }
@@ -193,11 +193,5 @@ internal static class ScorecardBench
     {
         for (var p = PeriodCalendar.Start(periodicity, First); p <= AsOf; p = PeriodCalendar.End(periodicity, p).AddDays(1))
             yield return p;
-    }
-
-    private static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
     }
 }

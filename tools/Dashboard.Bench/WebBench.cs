@@ -80,7 +80,7 @@ internal static partial class WebBench
         }
         foreach (var (name, runs) in first)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"first={name} runs={runs.Count} median={Percentile(runs, 50):F0} max={runs.Max():F0} all={string.Join(',', runs.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}"));
+                $"first={name} runs={runs.Count} median={Stats.Percentile(runs, 50):F0} max={runs.Max():F0} all={string.Join(',', runs.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}"));
 
         // Warm: every user asks for both pages twice (JIT, connection pools, the as-of date's snapshot), then the load.
         await Task.WhenAll(users.Select(async u =>
@@ -98,8 +98,8 @@ internal static partial class WebBench
             var apiShare = web.Samples.Where(x => x.ApiMs is not null).Select(x => x.ApiMs!.Value).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"load={name} clients={users.Count} seconds={s.Seconds:F0} web_requests={web.Count} web_rps={web.Rps:F1} web_p50={web.P50:F0} web_p95={web.P95:F0} web_max={web.Max:F0} web_errors={web.Errors} " +
-                $"web_api_sum_p50={(apiShare.Count > 0 ? Percentile(apiShare, 50) : 0):F0} web_api_sum_p95={(apiShare.Count > 0 ? Percentile(apiShare, 95) : 0):F0} " +
-                $"api_calls={(web.Samples.Count > 0 ? Percentile(web.Samples.Select(x => (double)x.ApiCalls).ToList(), 50) : 0):F0} api_calls_max={(web.Samples.Count > 0 ? web.Samples.Max(x => x.ApiCalls) : 0)} main_requests={api.Count} main_rps={api.Rps:F1} main_p50={api.P50:F0} main_p95={api.P95:F0} main_errors={api.Errors} " +
+                $"web_api_sum_p50={(apiShare.Count > 0 ? Stats.Percentile(apiShare, 50) : 0):F0} web_api_sum_p95={(apiShare.Count > 0 ? Stats.Percentile(apiShare, 95) : 0):F0} " +
+                $"api_calls={(web.Samples.Count > 0 ? Stats.Percentile(web.Samples.Select(x => (double)x.ApiCalls).ToList(), 50) : 0):F0} api_calls_max={(web.Samples.Count > 0 ? web.Samples.Max(x => x.ApiCalls) : 0)} main_requests={api.Count} main_rps={api.Rps:F1} main_p50={api.P50:F0} main_p95={api.P95:F0} main_errors={api.Errors} " +
                 $"main_queries={main.Length} ratio_p95={web.P95 / Math.Max(1, api.P95):F2} path={path.Replace(' ', '+')}"));
         }
         foreach (var u in users)
@@ -229,7 +229,7 @@ internal static partial class WebBench
         var elapsed = clock.Elapsed.TotalSeconds;
         var all = samples.ToList();
         var ok = all.Where(x => x.Ok).Select(x => x.Ms).ToList();
-        return new LoadResult(all, all.Count, all.Count / elapsed, ok.Count > 0 ? Percentile(ok, 50) : 0, ok.Count > 0 ? Percentile(ok, 95) : 0,
+        return new LoadResult(all, all.Count, all.Count / elapsed, ok.Count > 0 ? Stats.Percentile(ok, 50) : 0, ok.Count > 0 ? Stats.Percentile(ok, 95) : 0,
             ok.Count > 0 ? ok.Max() : 0, all.Count(x => !x.Ok));
     }
 
@@ -268,11 +268,4 @@ internal static partial class WebBench
         $"odata/Scorecard?asOf={Day(asOf)}&$filter={Uri.EscapeDataString(filter)}&$orderby={Uri.EscapeDataString("RegionCode,TargetId")}";
 
     private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static double Percentile(List<double> xs, int p)
-    {
-        var sorted = xs.Order().ToList();
-        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
-    }
 }
