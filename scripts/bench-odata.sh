@@ -58,15 +58,7 @@ dotnet build "$api_src/api/Dashboard.Api/Dashboard.Api.csproj" -c Release -nolog
 # The password stays in the environment of the processes that need it, never on a command line.
 ConnectionStrings__ClickHouse="$(scripts/clickhouse.sh env);Database=bench;Timeout=300"
 export ConnectionStrings__ClickHouse
-log "creating database bench with every migration of sql/"
-dotnet "$api_src/artifacts/bin/Dashboard.Migrate/release/Dashboard.Migrate.dll" >&2
-log "loading $ROWS observations"
-"$bench" scorecard --rows "$ROWS" --load-only >&2
-# Background merges of the fresh parts would compete with the measurements for the same 2 cores.
-for _ in $(seq 1 300); do
-  [ "$(ch --query "SELECT count() FROM system.merges")" = 0 ] && break
-  sleep 1
-done
+load_bench_dataset "$ROWS" "$api_src/artifacts/bin/Dashboard.Migrate/release/Dashboard.Migrate.dll"
 parts=$(ch --query "SELECT count() FROM system.parts WHERE database = 'bench' AND table = 'observations' AND active")
 observations=$(ch --query "SELECT count() FROM bench.observations")
 

@@ -24,15 +24,7 @@ prepare_bench
 # The password stays in the environment of the processes that need it, never on a command line.
 ConnectionStrings__ClickHouse="$(scripts/clickhouse.sh env);Database=bench;Timeout=300"
 export ConnectionStrings__ClickHouse
-log "creating database bench with every migration of sql/"
-dotnet artifacts/bin/Dashboard.Migrate/release/Dashboard.Migrate.dll >&2
-log "loading $ROWS observations"
-"$bench" scorecard --rows "$ROWS" --load-only >&2
-# Background merges of the fresh parts would compete with the measurements for the same cores.
-for _ in $(seq 1 300); do
-  [ "$(ch --query "SELECT count() FROM system.merges")" = 0 ] && break
-  sleep 1
-done
+load_bench_dataset "$ROWS"
 log "timing reports"
 out=$("$bench" reports)
 

@@ -48,14 +48,7 @@ done
 ConnectionStrings__ClickHouse="$(scripts/clickhouse.sh env);Database=bench;Timeout=300"
 Security__Store__ConnectionString="Data Source=$CH_DIR/store.db"
 export ConnectionStrings__ClickHouse Security__Store__ConnectionString
-log "creating database bench with every migration of sql/"
-dotnet artifacts/bin/Dashboard.Migrate/release/Dashboard.Migrate.dll >&2
-log "loading $ROWS observations"
-"$bench" scorecard --rows "$ROWS" --load-only >&2
-for _ in $(seq 1 300); do
-  [ "$(ch --query "SELECT count() FROM system.merges")" = 0 ] && break
-  sleep 1
-done
+load_bench_dataset "$ROWS"
 observations=$(ch --query "SELECT count() FROM bench.observations")
 
 log "creating the demo accounts (jurisdiction $BENCH_WEB_CITY)"

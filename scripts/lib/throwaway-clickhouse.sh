@@ -39,3 +39,19 @@ prepare_bench() {
   bench="$repo/artifacts/bin/Dashboard.Bench/release/Dashboard.Bench"
   [ -x "$bench" ] || { printf '[bench] %s was not built\n' "$bench" >&2; exit 1; }
 }
+
+# After prepare_bench, with ConnectionStrings__ClickHouse exported (database bench): every migration of sql/ (with
+# the migrator given as $2, default this checkout's), then $1 synthetic observations (Dashboard.Bench scorecard
+# --load-only), then a wait for background merges, which would compete with the measurements for the same cores.
+load_bench_dataset() { # ROWS [MIGRATOR_DLL]
+  local repo
+  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  printf '[bench] creating database bench with every migration of sql/\n' >&2
+  dotnet "${2:-$repo/artifacts/bin/Dashboard.Migrate/release/Dashboard.Migrate.dll}" >&2
+  printf '[bench] loading %s observations\n' "$1" >&2
+  "$bench" scorecard --rows "$1" --load-only >&2
+  for _ in $(seq 1 300); do
+    [ "$(ch --query "SELECT count() FROM system.merges")" = 0 ] && break
+    sleep 1
+  done
+}
